@@ -1,0 +1,17 @@
+/**
+ * @since 0.1.0
+ */
+
+/**
+ * What a batch data processing job looks like once read back from CI.
+ *
+ * @since 0.1.0
+ */
+export * as BatchJob from "./BatchJob.js"
+
+/**
+ * Operations on CI batch data processing jobs (`/inventorytriggerjob`).
+ *
+ * @since 0.1.0
+ */
+export * as BatchJobs from "./BatchJobs.js"

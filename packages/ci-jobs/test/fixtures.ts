@@ -1,0 +1,60 @@
+import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
+import type * as CiClient from "@effect-cos/http/CiClient"
+import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
+import * as Signer from "@effect-cos/signer/Signer"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as TestClock from "effect/TestClock"
+
+export const ciHost = "examplebucket-1250000000.ci.ap-guangzhou.myqcloud.com"
+export const jobId = "b0123456789abcdef0123456789abcdef0"
+export const cancelUrl = `https://${ciHost}/inventorytriggerjob/${jobId}?cancel`
+
+/** One second after 1700000000 (Tue, 14 Nov 2023 22:13:20 GMT), so signatures use the key time 1700000000;1700000900. */
+export const fixtureTimeMillis = 1_700_000_001_000
+
+export const v1Authorization =
+  "q-sign-algorithm=sha1&q-ak=AKIDEXAMPLE&q-sign-time=1700000000;1700000900&q-key-time=1700000000;1700000900" +
+  "&q-header-list=content-length;host&q-url-param-list=cancel&q-signature=d620db259e4ab008ea0c4e8966c9d47e6d9de151"
+
+export const clientOptions: CiClient.CiClientOptions = {
+  bucket: "examplebucket-1250000000",
+  region: "ap-guangzhou",
+  credentials: { secretId: "AKIDEXAMPLE", secretKey: Redacted.make("SECRETKEYEXAMPLE") }
+}
+
+export const stubLayer = (handler: TestHttpClient.Handler, overrides: Partial<CiClient.CiClientOptions> = {}) =>
+  TestHttpClient.layerCiClient(handler, { ...clientOptions, ...overrides }).pipe(Layer.orDie)
+
+/** Sets the TestClock to the fixture time, runs the effect in a fiber and moves the clock past every backoff. */
+export const runWithClock = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.gen(function*() {
+    yield* TestClock.setTime(fixtureTimeMillis)
+    const fiber = yield* Effect.fork(effect)
+    yield* TestClock.adjust("10 minutes")
+    return yield* Fiber.join(fiber)
+  })
+
+/** Cancels the fixture job and returns the outcome with every request the stub received. */
+export const cancelOutcome = (id: string = jobId) =>
+  Effect.gen(function*() {
+    const result = yield* runWithClock(BatchJobs.cancel(id)).pipe(Effect.either)
+    const sent = yield* TestHttpClient.requests
+    return { result, sent }
+  })
+
+export const errorXml = (code: string, message: string, requestId?: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message>` +
+  (requestId === undefined ? "" : `<RequestId>${requestId}</RequestId>`) +
+  `</Error>`
+
+export const parsedAuthorization = (authorization: string | undefined): Signer.ParsedAuthorization => {
+  const parsed = Signer.parseAuthorization(authorization ?? "")
+  if (Either.isLeft(parsed)) {
+    throw new Error(`malformed Authorization ${authorization}: ${parsed.left}`)
+  }
+  return parsed.right
+}

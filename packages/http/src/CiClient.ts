@@ -1,0 +1,223 @@
+/**
+ * The transport for Tencent Cloud CI: endpoint, signing, timeouts, retries and typed errors on top
+ * of any `@effect/platform` `HttpClient`.
+ *
+ * @since 0.1.0
+ */
+import type * as Headers from "@effect/platform/Headers"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
+import type * as Schedule from "effect/Schedule"
+import type * as CiError from "./CiError.js"
+import * as internal from "./internal/client.js"
+
+/**
+ * A Tencent Cloud API key pair, with the session token of temporary (STS) credentials.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Credentials {
+  readonly secretId: string
+  readonly secretKey: Redacted.Redacted<string>
+  /** Sent as `x-ci-security-token` and signed, for temporary credentials. */
+  readonly sessionToken?: Redacted.Redacted<string> | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface CiClientOptions {
+  /** `<BucketName>-<APPID>`, such as `examplebucket-1250000000`. */
+  readonly bucket: string
+  /** Region id, such as `ap-guangzhou`. */
+  readonly region: string
+  readonly credentials: Credentials
+  /**
+   * Base URL to send requests to instead of `https://<bucket>.ci.<region>.myqcloud.com`, such as a
+   * local emulator (`http://127.0.0.1:8080`) or a private gateway. Must be a bare origin. This is
+   * the only way to use plain http.
+   */
+  readonly endpoint?: string | undefined
+  /** Limit for one attempt, from connecting to the last byte of the body. Defaults to 30 seconds. */
+  readonly timeout?: Duration.DurationInput | undefined
+  /**
+   * When to retry an error that {@link CiRetry.isRetryable} accepts. Defaults to
+   * `CiRetry.defaultSchedule`. Pass `Schedule.stop` to never retry.
+   */
+  readonly retrySchedule?: Schedule.Schedule<unknown, CiError.CiRequestError | CiError.CiDecodeError> | undefined
+  /** Changes the underlying `HttpClient`, for example to add a proxy or logging. Signing runs after it. */
+  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+}
+
+/**
+ * A request to CI, before encoding and signing.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CiRequest {
+  readonly method: "GET" | "PUT" | "POST" | "DELETE"
+  /** Path segments, not encoded: `["inventorytriggerjob", jobId]`. */
+  readonly path: ReadonlyArray<string>
+  /** Query parameters, not encoded. A `""` value is sent as a bare key, as in `?cancel`. */
+  readonly query?: Readonly<Record<string, string>> | undefined
+  /** Request body. Content-Length and Content-MD5 are computed and signed. */
+  readonly body?: { readonly contentType: string; readonly content: string } | undefined
+}
+
+/**
+ * A successful (2xx) response that carried no `<Error>` document.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CiResponse {
+  readonly status: number
+  readonly headers: Headers.Headers
+  /** The whole body as UTF-8 text; `""` when there is none. */
+  readonly body: string
+  /** From `x-ci-request-id`, else `x-cos-request-id`. */
+  readonly requestId: string | undefined
+}
+
+/**
+ * What {@link CiClient.Service.send} can fail with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SendError = CiError.CiRequestError | CiError.CiDecodeError | CiError.CiInvalidInput
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export declare namespace CiClient {
+  /**
+   * @since 0.1.0
+   * @category models
+   */
+  export interface Service {
+    readonly bucket: string
+    readonly region: string
+    /** The origin requests go to, such as `https://examplebucket-1250000000.ci.ap-guangzhou.myqcloud.com`. */
+    readonly endpoint: string
+    /**
+     * Sends a request: signs every attempt afresh, applies the per-attempt timeout, retries what
+     * can be retried on the configured schedule and corrects clock skew once. Fails with the last
+     * attempt's own error.
+     */
+    readonly send: (request: CiRequest) => Effect.Effect<CiResponse, SendError>
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class CiClient extends Context.Tag("@effect-cos/http/CiClient")<CiClient, CiClient.Service>() {}
+
+/**
+ * Builds a client. Fails with `CiInvalidInput` when the bucket, region, endpoint, credentials or
+ * timeout could not work, before any request is sent.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: (
+  options: CiClientOptions
+) => Effect.Effect<CiClient.Service, CiError.CiInvalidInput, HttpClient.HttpClient> = internal.make
+
+/**
+ * @example
+ * ```ts
+ * import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+ * import * as CiClient from "@effect-cos/http/CiClient"
+ * import * as Layer from "effect/Layer"
+ * import * as Redacted from "effect/Redacted"
+ *
+ * const CiLive = CiClient.layer({
+ *   bucket: "examplebucket-1250000000",
+ *   region: "ap-guangzhou",
+ *   credentials: { secretId: "AKID...", secretKey: Redacted.make("...") }
+ * }).pipe(Layer.provide(FetchHttpClient.layer))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: CiClientOptions): Layer.Layer<CiClient, CiError.CiInvalidInput, HttpClient.HttpClient> =>
+  Layer.effect(CiClient, make(options))
+
+/**
+ * The settings {@link layerConfig} reads, each a `Config`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ConfigOptions {
+  readonly bucket: Config.Config<string>
+  readonly region: Config.Config<string>
+  readonly secretId: Config.Config<string>
+  readonly secretKey: Config.Config<Redacted.Redacted<string>>
+  readonly sessionToken: Config.Config<Option.Option<Redacted.Redacted<string>>>
+  readonly endpoint: Config.Config<Option.Option<string>>
+  readonly timeout: Config.Config<Option.Option<Duration.Duration>>
+}
+
+/**
+ * Where {@link layerConfig} reads each setting unless told otherwise: the environment variables
+ * `COS_BUCKET`, `COS_REGION`, `COS_SECRET_ID`, `COS_SECRET_KEY`, and the optional
+ * `COS_SESSION_TOKEN`, `COS_CI_ENDPOINT` and `COS_CI_TIMEOUT` (a duration such as `10 seconds`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const defaultConfig: ConfigOptions = {
+  bucket: Config.string("COS_BUCKET"),
+  region: Config.string("COS_REGION"),
+  secretId: Config.string("COS_SECRET_ID"),
+  secretKey: Config.redacted("COS_SECRET_KEY"),
+  sessionToken: Config.option(Config.redacted("COS_SESSION_TOKEN")),
+  endpoint: Config.option(Config.string("COS_CI_ENDPOINT")),
+  timeout: Config.option(Config.duration("COS_CI_TIMEOUT"))
+}
+
+/**
+ * Like {@link layer}, with the settings read from `Config`. Each setting not given comes from
+ * {@link defaultConfig}; the retry schedule and client transform are plain values.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config: Partial<ConfigOptions> = {},
+  options: Pick<CiClientOptions, "retrySchedule" | "transformClient"> = {}
+): Layer.Layer<CiClient, CiError.CiInvalidInput | ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.effect(
+    CiClient,
+    Effect.gen(function*() {
+      const settings = yield* Config.all({ ...defaultConfig, ...config })
+      return yield* make({
+        ...options,
+        bucket: settings.bucket,
+        region: settings.region,
+        credentials: {
+          secretId: settings.secretId,
+          secretKey: settings.secretKey,
+          sessionToken: Option.getOrUndefined(settings.sessionToken)
+        },
+        endpoint: Option.getOrUndefined(settings.endpoint),
+        timeout: Option.getOrUndefined(settings.timeout)
+      })
+    })
+  )

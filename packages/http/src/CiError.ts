@@ -1,0 +1,164 @@
+/**
+ * The errors a CI call can fail with. Each is a `Schema.TaggedError`, so it can be handled with
+ * `Effect.catchTag` and serialized with its schema.
+ *
+ * - {@link CiServiceError}: CI answered with an `<Error>` document.
+ * - {@link CiHttpError}: CI (or something in front of it) answered with a non-2xx status and no
+ *   usable error document: an empty body, an HTML page, malformed XML.
+ * - {@link CiTransportError}: no complete response arrived: timeout, reset connection, refused
+ *   connection, DNS or TLS failure.
+ * - {@link CiDecodeError}: a successful response whose body is not what the operation returns.
+ * - {@link CiInvalidInput}: an argument was rejected before any request was sent.
+ *
+ * @since 0.1.0
+ */
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
+
+const OptionalString = Schema.UndefinedOr(Schema.String)
+
+/**
+ * CI answered with an `<Error>` document, on an error status or, rarely, on a 2xx status.
+ * `code` is the raw `<Code>`, including codes this library does not know.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CiServiceError extends Schema.TaggedError<CiServiceError>()("CiServiceError", {
+  /** HTTP status of the response. */
+  status: Schema.Number,
+  /** The `<Code>` value, such as `AccessDenied` or `SlowDown`. */
+  code: Schema.String,
+  /** The `<Message>` value; `""` when the element is empty or absent. */
+  message: Schema.String,
+  /** From `<RequestId>`, else the `x-ci-request-id` header, else `x-cos-request-id`. */
+  requestId: OptionalString,
+  /** From `<TraceId>`, else the `x-ci-trace-id` header. */
+  traceId: OptionalString,
+  /** The `<Resource>` value, which COS error documents carry and CI ones usually do not. */
+  resource: OptionalString
+}) {}
+
+/**
+ * A non-2xx response without a usable `<Error>` document, such as an empty 503 or a proxy's HTML page.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CiHttpError extends Schema.TaggedError<CiHttpError>()("CiHttpError", {
+  status: Schema.Number,
+  /** From the `x-ci-request-id` header, else `x-cos-request-id`. */
+  requestId: OptionalString,
+  /** The `Content-Type` header, if any. */
+  contentType: OptionalString,
+  /** The first characters of the body, for logs and support tickets. */
+  bodyPreview: Schema.String
+}) {
+  override get message(): string {
+    const requestId = this.requestId === undefined ? "" : ` (request id ${this.requestId})`
+    const body = this.bodyPreview === "" ? "an empty body" : `a body that is not a CI error document`
+    return `CI returned HTTP ${this.status} with ${body}${requestId}`
+  }
+}
+
+/**
+ * Why no complete response arrived.
+ *
+ * - `Timeout`: the attempt took longer than the per-attempt timeout, including reading the body.
+ * - `ConnectionReset`: the connection was closed or reset before the response was complete.
+ * - `Other`: anything else, such as a refused connection, a DNS failure or a TLS error.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const TransportFailure = Schema.Literal("Timeout", "ConnectionReset", "Other")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type TransportFailure = typeof TransportFailure.Type
+
+/**
+ * No complete response arrived.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CiTransportError extends Schema.TaggedError<CiTransportError>()("CiTransportError", {
+  reason: TransportFailure,
+  method: Schema.String,
+  url: Schema.String,
+  /** What the HTTP stack reported, such as `connect ECONNREFUSED 127.0.0.1:9`. */
+  description: Schema.String,
+  cause: Schema.optional(Schema.Defect)
+}) {
+  override get message(): string {
+    return `${this.method} ${this.url} failed (${this.reason}): ${this.description}`
+  }
+}
+
+/**
+ * A successful response whose body could not be read as the operation's result.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CiDecodeError extends Schema.TaggedError<CiDecodeError>()("CiDecodeError", {
+  status: Schema.Number,
+  requestId: OptionalString,
+  /** What was wrong with the body. */
+  reason: Schema.String,
+  bodyPreview: Schema.String
+}) {
+  override get message(): string {
+    const requestId = this.requestId === undefined ? "" : ` (request id ${this.requestId})`
+    return `Could not read the CI response: ${this.reason}${requestId}`
+  }
+}
+
+/**
+ * An argument was rejected before any request was sent.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CiInvalidInput extends Schema.TaggedError<CiInvalidInput>()("CiInvalidInput", {
+  /** The option or argument name, such as `jobId` or `bucket`. */
+  field: Schema.String,
+  /** The rejected value, as given. */
+  value: Schema.String,
+  /** Why it was rejected. */
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `Invalid ${this.field} ${JSON.stringify(this.value)}: ${this.reason}`
+  }
+}
+
+/**
+ * The errors of a request that passed validation.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CiRequestError = CiServiceError | CiHttpError | CiTransportError
+
+/**
+ * Every error of this module.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CiError = CiRequestError | CiDecodeError | CiInvalidInput
+
+/**
+ * @since 0.1.0
+ * @category guards
+ */
+export const isCiError = (u: unknown): u is CiError =>
+  Predicate.isTagged(u, "CiServiceError") ||
+  Predicate.isTagged(u, "CiHttpError") ||
+  Predicate.isTagged(u, "CiTransportError") ||
+  Predicate.isTagged(u, "CiDecodeError") ||
+  Predicate.isTagged(u, "CiInvalidInput")

@@ -1,0 +1,261 @@
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as UrlParams from "@effect/platform/UrlParams"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
+import * as Crypto from "node:crypto"
+import type * as CiClient from "../CiClient.js"
+import { CiDecodeError, CiInvalidInput, type CiRequestError, type CiServiceError, CiTransportError } from "../CiError.js"
+import * as CiRetry from "../CiRetry.js"
+import { buildUrl, resolveEndpoint, validateBucket, validateRegion, validateText } from "./endpoint.js"
+import { classify, type Exchange, requestIdHeader } from "./response.js"
+import { securityTokenHeader, signatureHeaders } from "./signing.js"
+import { fromHttpClientError, readBody } from "./transport.js"
+
+/** @internal */
+export const defaultTimeout: Duration.Duration = Duration.seconds(30)
+
+/**
+ * A skew smaller than this is within the precision of the `Date` header plus network delay, and
+ * is no reason to move the signing clock.
+ *
+ * @internal
+ */
+export const clockSkewThresholdMillis = 30_000
+
+const userAgent = "effect-cos/0.1.0"
+
+/** @internal */
+export const isClockSkewError = (error: CiRequestError): error is CiServiceError =>
+  error._tag === "CiServiceError" &&
+  (error.code === "RequestTimeTooSkewed" ||
+    error.code === "SignatureExpired" ||
+    (error.code === "AccessDenied" && error.message.includes("Request has expired")))
+
+const validateCredentials = (credentials: CiClient.Credentials): Either.Either<CiClient.Credentials, CiInvalidInput> => {
+  if (credentials.secretId.length === 0) {
+    return Either.left(new CiInvalidInput({ field: "secretId", value: "", reason: "must not be empty" }))
+  }
+  // A SecretId goes into the Authorization header verbatim, so it must not be able to add fields to it.
+  if (!/^[\x21-\x7e]+$/.test(credentials.secretId) || /[&=;]/.test(credentials.secretId)) {
+    return Either.left(
+      new CiInvalidInput({
+        field: "secretId",
+        value: credentials.secretId,
+        reason: "must be printable ASCII without spaces, \"&\", \"=\" or \";\""
+      })
+    )
+  }
+  return Either.right(credentials)
+}
+
+const validateTimeout = (
+  timeout: Duration.DurationInput | undefined
+): Either.Either<Duration.Duration, CiInvalidInput> => {
+  if (timeout === undefined) {
+    return Either.right(defaultTimeout)
+  }
+  const duration = Duration.decodeUnknown(timeout)
+  if (Option.isNone(duration) || !Duration.isFinite(duration.value) || Duration.toMillis(duration.value) <= 0) {
+    return Either.left(
+      new CiInvalidInput({ field: "timeout", value: String(timeout), reason: "must be a positive, finite duration" })
+    )
+  }
+  return Either.right(duration.value)
+}
+
+const validateRequest = (request: CiClient.CiRequest): Either.Either<CiClient.CiRequest, CiInvalidInput> => {
+  for (const segment of request.path) {
+    if (segment === "") {
+      return Either.left(new CiInvalidInput({ field: "path", value: request.path.join("/"), reason: "has an empty segment" }))
+    }
+    const checked = validateText("path", segment)
+    if (Either.isLeft(checked)) {
+      return Either.left(checked.left)
+    }
+  }
+  for (const [key, value] of Object.entries(request.query ?? {})) {
+    const checked = Either.all([validateText(key, key), validateText(key, value)])
+    if (Either.isLeft(checked)) {
+      return Either.left(checked.left)
+    }
+  }
+  if (request.body !== undefined) {
+    const checked = validateText("body", request.body.content)
+    if (Either.isLeft(checked)) {
+      return Either.left(checked.left)
+    }
+  }
+  return Either.right(request)
+}
+
+const toHttpRequest = (endpoint: URL, request: CiClient.CiRequest): HttpClientRequest.HttpClientRequest => {
+  const url = buildUrl(endpoint, request.path, request.query ?? {})
+  const base = HttpClientRequest.make(request.method)(url).pipe(HttpClientRequest.setHeader("user-agent", userAgent))
+
+  if (request.body === undefined) {
+    // Strict-signature buckets need Content-Length signed, and a bodiless PUT or POST sends 0.
+    return request.method === "PUT" || request.method === "POST" ?
+      HttpClientRequest.setHeader(base, "content-length", "0") :
+      base
+  }
+
+  const bytes = new TextEncoder().encode(request.body.content)
+  return base.pipe(
+    HttpClientRequest.bodyUint8Array(bytes, request.body.contentType),
+    HttpClientRequest.setHeaders({
+      "content-type": request.body.contentType,
+      "content-length": String(bytes.length),
+      "content-md5": Crypto.createHash("md5").update(bytes).digest("base64")
+    })
+  )
+}
+
+const parseHttpDate = (value: string | undefined): number | undefined => {
+  if (value === undefined) {
+    return undefined
+  }
+  const millis = Date.parse(value)
+  return Number.isNaN(millis) ? undefined : millis
+}
+
+/** @internal */
+export const make = (options: CiClient.CiClientOptions) =>
+  Effect.gen(function*() {
+    const settings = yield* Either.all({
+      bucket: validateBucket(options.bucket),
+      region: validateRegion(options.region),
+      credentials: validateCredentials(options.credentials),
+      timeout: validateTimeout(options.timeout)
+    })
+    const endpoint = yield* resolveEndpoint({ ...settings, endpoint: options.endpoint })
+    const retrySchedule = options.retrySchedule ?? CiRetry.defaultSchedule
+
+    // Difference between the server's clock and ours, learned from clock-skew errors. Shared by
+    // every call of this client, so one correction serves all later requests.
+    const clockOffset = yield* Ref.make(0)
+
+    const baseClient = yield* HttpClient.HttpClient
+    const transformed = options.transformClient === undefined ? baseClient : options.transformClient(baseClient)
+
+    // Signing is the last request transform, so it runs on every attempt with a fresh key time
+    // and sees the final URL.
+    const signedClient = HttpClient.mapRequestEffect(transformed, (request) =>
+      Effect.gen(function*() {
+        const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+        if (Either.isLeft(url)) {
+          return request
+        }
+        const now = yield* Clock.currentTimeMillis
+        const offset = yield* Ref.get(clockOffset)
+        const headers = signatureHeaders(request, url.right, settings.credentials, (now + offset) / 1000)
+        return HttpClientRequest.setHeaders(request, headers)
+      }))
+
+    // fetch would follow a redirect and replay the signed request to wherever it points.
+    const noRedirects = Effect.serviceOption(FetchHttpClient.RequestInit).pipe(
+      Effect.map((init) => ({ ...Option.getOrElse(init, () => ({})), redirect: "manual" as const }))
+    )
+
+    const exchange = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<Exchange, CiRequestError | CiDecodeError> =>
+      Effect.gen(function*() {
+        const init = yield* noRedirects
+        const response = yield* signedClient.execute(request).pipe(
+          Effect.provideService(FetchHttpClient.RequestInit, init)
+        )
+        const body = yield* readBody(response)
+        return { status: response.status, headers: response.headers, body }
+      }).pipe(
+        // The timeout covers connecting, the headers and the whole body; when it fires the
+        // request fiber is interrupted, which aborts the underlying connection.
+        Effect.timeoutFail({
+          duration: settings.timeout,
+          onTimeout: () =>
+            new CiTransportError({
+              reason: "Timeout",
+              method: request.method,
+              url: request.url,
+              description: `no complete response within ${Duration.format(settings.timeout)}`
+            })
+        }),
+        Effect.catchTags({
+          RequestError: (error: HttpClientError.RequestError) =>
+            Effect.fail(fromHttpClientError(error, request.method, request.url)),
+          ResponseError: (error: HttpClientError.ResponseError) =>
+            Effect.fail(fromHttpClientError(error, request.method, request.url))
+        })
+      )
+
+    // One attempt, plus at most one immediate re-send after a clock-skew correction.
+    const attempt = (
+      request: HttpClientRequest.HttpClientRequest,
+      skewCorrected: Ref.Ref<boolean>
+    ): Effect.Effect<Exchange, CiRequestError | CiDecodeError> =>
+      Effect.gen(function*() {
+        const result = yield* exchange(request)
+        const classified = classify(result)
+        if (Either.isRight(classified)) {
+          return classified.right
+        }
+
+        const error = classified.left
+        if (isClockSkewError(error) && !(yield* Ref.get(skewCorrected))) {
+          const serverTime = parseHttpDate(result.headers["date"])
+          const now = yield* Clock.currentTimeMillis
+          const offset = yield* Ref.get(clockOffset)
+          if (serverTime !== undefined && Math.abs(serverTime - (now + offset)) >= clockSkewThresholdMillis) {
+            yield* Ref.set(skewCorrected, true)
+            yield* Ref.set(clockOffset, serverTime - now)
+            yield* Effect.logDebug("Corrected the signing clock from the server's Date header").pipe(
+              Effect.annotateLogs({ code: error.code, requestId: error.requestId, offsetMillis: serverTime - now })
+            )
+            return yield* attempt(request, skewCorrected)
+          }
+        }
+        return yield* Effect.fail(error)
+      })
+
+    const send = (request: CiClient.CiRequest): Effect.Effect<CiClient.CiResponse, CiClient.SendError> =>
+      Effect.gen(function*() {
+        const valid = yield* validateRequest(request)
+        const httpRequest = toHttpRequest(endpoint, valid)
+        const skewCorrected = yield* Ref.make(false)
+        const attempts = yield* Ref.make(0)
+
+        const result = yield* Ref.update(attempts, (count) => count + 1).pipe(
+          Effect.zipRight(attempt(httpRequest, skewCorrected)),
+          Effect.tapError((error) =>
+            CiRetry.isRetryable(error) ?
+              Effect.logDebug("CI request failed, retrying if the schedule allows").pipe(
+                Effect.annotateLogs({ error: error._tag, message: error.message })
+              ) :
+              Effect.void
+          ),
+          Effect.retry({ schedule: retrySchedule, while: CiRetry.isRetryable }),
+          Effect.ensuring(
+            Effect.flatMap(Ref.get(attempts), (count) => Effect.annotateCurrentSpan("ci.attempts", count))
+          )
+        )
+
+        const requestId = requestIdHeader(result.headers)
+        yield* Effect.annotateCurrentSpan("ci.request_id", requestId ?? "")
+        return { status: result.status, headers: result.headers, body: result.body, requestId }
+      }).pipe(
+        // Keep the session token out of the HTTP client's span attributes.
+        Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, securityTokenHeader])
+      )
+
+    return {
+      bucket: settings.bucket,
+      region: settings.region,
+      endpoint: endpoint.origin,
+      send
+    } satisfies CiClient.CiClient["Type"]
+  })

@@ -1,0 +1,133 @@
+import type * as Headers from "@effect/platform/Headers"
+import * as Either from "effect/Either"
+import { CiHttpError, CiServiceError } from "../CiError.js"
+import * as CiXml from "../CiXml.js"
+
+/** How much of an unusable body an error keeps. */
+const previewLength = 256
+
+/** @internal */
+export interface Exchange {
+  readonly status: number
+  readonly headers: Headers.Headers
+  readonly body: string
+}
+
+const header = (headers: Headers.Headers, name: string): string | undefined => {
+  const value = headers[name]
+  return value === undefined || value === "" ? undefined : value
+}
+
+/**
+ * CI puts its request id in `x-ci-request-id`; requests that pass through COS front ends carry
+ * `x-cos-request-id` instead.
+ *
+ * @internal
+ */
+export const requestIdHeader = (headers: Headers.Headers): string | undefined =>
+  header(headers, "x-ci-request-id") ?? header(headers, "x-cos-request-id")
+
+/** @internal */
+export const preview = (body: string): string =>
+  body.length <= previewLength ? body : `${body.slice(0, previewLength)}…`
+
+const nonEmpty = (value: string | undefined): string | undefined => (value === "" ? undefined : value)
+
+// Gateways in front of CI sometimes answer in JSON; the Go SDK accepts the same shape.
+const parseJsonError = (exchange: Exchange): CiServiceError | undefined => {
+  let document: unknown
+  try {
+    document = JSON.parse(exchange.body)
+  } catch {
+    return undefined
+  }
+  if (typeof document !== "object" || document === null) {
+    return undefined
+  }
+  const fields = document as Record<string, unknown>
+  const text = (name: string) => (typeof fields[name] === "string" ? fields[name] as string : undefined)
+  const code = nonEmpty(text("code") ?? text("Code"))
+  if (code === undefined) {
+    return undefined
+  }
+  return new CiServiceError({
+    status: exchange.status,
+    code,
+    message: text("message") ?? text("Message") ?? "",
+    requestId: nonEmpty(text("request_id") ?? text("RequestId")) ?? requestIdHeader(exchange.headers),
+    traceId: header(exchange.headers, "x-ci-trace-id"),
+    resource: undefined
+  })
+}
+
+/**
+ * Reads an `<Error>` document. Only `<Code>` is required: `<Message/>` may be empty and
+ * `<RequestId>`, `<TraceId>` and `<Resource>` may be missing, in which case the headers fill in
+ * the ids. Returns `undefined` when the body is not such a document.
+ *
+ * @internal
+ */
+export const parseServiceError = (exchange: Exchange): CiServiceError | undefined => {
+  const contentType = header(exchange.headers, "content-type") ?? ""
+  if (contentType.includes("json")) {
+    return parseJsonError(exchange)
+  }
+
+  const document = CiXml.parse(exchange.body)
+  if (Either.isLeft(document)) {
+    return undefined
+  }
+  const error = CiXml.root(document.right, "Error")
+  if (error === undefined) {
+    return undefined
+  }
+  const code = nonEmpty(CiXml.text(error, "Code"))
+  if (code === undefined) {
+    return undefined
+  }
+
+  return new CiServiceError({
+    status: exchange.status,
+    code,
+    message: CiXml.text(error, "Message") ?? "",
+    requestId: nonEmpty(CiXml.text(error, "RequestId")) ?? requestIdHeader(exchange.headers),
+    traceId: nonEmpty(CiXml.text(error, "TraceId")) ?? header(exchange.headers, "x-ci-trace-id"),
+    resource: nonEmpty(CiXml.text(error, "Resource"))
+  })
+}
+
+// A cheap test that keeps the XML parser away from ordinary success bodies.
+const mayBeErrorDocument = (body: string): boolean => /^\s*(?:<\?xml[^>]*\?>\s*)?<Error[\s>]/.test(body)
+
+/**
+ * Turns a complete response into the body a caller can use, or into the typed error it stands
+ * for. Classification goes by status first and only then looks at the body, so no body, however
+ * broken, can hide the status.
+ *
+ * @internal
+ */
+export const classify = (exchange: Exchange): Either.Either<Exchange, CiServiceError | CiHttpError> => {
+  const isSuccess = exchange.status >= 200 && exchange.status < 300
+
+  if (isSuccess) {
+    // An empty body, such as the one cancel returns, is never parsed.
+    if (exchange.body === "" || !mayBeErrorDocument(exchange.body)) {
+      return Either.right(exchange)
+    }
+    const error = parseServiceError(exchange)
+    return error === undefined ? Either.right(exchange) : Either.left(error)
+  }
+
+  const error = exchange.body === "" ? undefined : parseServiceError(exchange)
+  if (error !== undefined) {
+    return Either.left(error)
+  }
+  return Either.left(
+    new CiHttpError({
+      status: exchange.status,
+      requestId: requestIdHeader(exchange.headers),
+      contentType: header(exchange.headers, "content-type"),
+      bodyPreview: preview(exchange.body)
+    })
+  )
+}

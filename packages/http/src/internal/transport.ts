@@ -1,0 +1,127 @@
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import { CiDecodeError, CiTransportError, type TransportFailure } from "../CiError.js"
+import { preview, requestIdHeader } from "./response.js"
+
+/**
+ * The largest response body a client reads. CI bodies are small XML documents (a list page of 100
+ * jobs is well under 1 MiB), so anything bigger is a misbehaving server or proxy.
+ *
+ * @internal
+ */
+export const maxBodyBytes = 8 * 1024 * 1024
+
+// Error codes of Node's net and http modules and of undici, the engine behind Node's fetch.
+const resetCodes = new Set([
+  "ECONNRESET",
+  "EPIPE",
+  "ECONNABORTED",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CLOSED",
+  "UND_ERR_ABORTED"
+])
+const timeoutCodes = new Set([
+  "ETIMEDOUT",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT"
+])
+
+interface CauseSummary {
+  readonly codes: ReadonlyArray<string>
+  readonly description: string
+}
+
+// Fetch wraps the socket error: TypeError("fetch failed") -> Error { code: "ECONNRESET" }.
+// Walk the cause chain a few levels to find the codes and the most specific message.
+const summarize = (cause: unknown): CauseSummary => {
+  const codes: Array<string> = []
+  const messages: Array<string> = []
+  let current: unknown = cause
+  for (let depth = 0; depth < 6 && typeof current === "object" && current !== null; depth++) {
+    const error = current as { readonly code?: unknown; readonly message?: unknown; readonly cause?: unknown }
+    if (typeof error.code === "string") {
+      codes.push(error.code)
+    }
+    if (typeof error.message === "string" && error.message !== "") {
+      messages.push(error.message)
+    }
+    current = error.cause
+  }
+  return { codes, description: messages.length === 0 ? "no details" : messages[messages.length - 1] }
+}
+
+const failureOf = (codes: ReadonlyArray<string>, fallback: TransportFailure): TransportFailure => {
+  if (codes.some((code) => resetCodes.has(code))) {
+    return "ConnectionReset"
+  }
+  if (codes.some((code) => timeoutCodes.has(code))) {
+    return "Timeout"
+  }
+  return fallback
+}
+
+/** @internal */
+export const fromHttpClientError = (
+  error: HttpClientError.HttpClientError,
+  method: string,
+  url: string
+): CiTransportError => {
+  const summary = summarize(error.cause)
+  // A body that breaks off after the headers arrived is a connection that closed early.
+  const fallback: TransportFailure = error._tag === "ResponseError" && error.reason === "Decode" ?
+    "ConnectionReset" :
+    "Other"
+  return new CiTransportError({
+    reason: failureOf(summary.codes, fallback),
+    method,
+    url,
+    description: error.cause === undefined ? error.message : summary.description,
+    cause: error.cause
+  })
+}
+
+/**
+ * Reads the whole body as UTF-8 text, failing once it grows past {@link maxBodyBytes}.
+ *
+ * @internal
+ */
+export const readBody = (
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<string, HttpClientError.ResponseError | CiDecodeError> =>
+  response.stream.pipe(
+    Stream.runFoldEffect(
+      { chunks: Chunk.empty<Uint8Array>(), size: 0 },
+      (state, bytes) => {
+        const size = state.size + bytes.length
+        if (size > maxBodyBytes) {
+          return Effect.fail(
+            new CiDecodeError({
+              status: response.status,
+              requestId: requestIdHeader(response.headers),
+              reason: `response body is larger than ${maxBodyBytes} bytes`,
+              bodyPreview: preview(new TextDecoder().decode(bytes))
+            })
+          )
+        }
+        return Effect.succeed({ chunks: Chunk.append(state.chunks, bytes), size })
+      }
+    ),
+    Effect.map(({ chunks, size }) => {
+      const bytes = new Uint8Array(size)
+      let offset = 0
+      for (const chunk of chunks) {
+        bytes.set(chunk, offset)
+        offset += chunk.length
+      }
+      return new TextDecoder().decode(bytes)
+    }),
+    // Responses without a body at all (204, or a 200 that fetch reports as null) read as "".
+    Effect.catchIf(
+      (error): error is HttpClientError.ResponseError => error._tag === "ResponseError" && error.reason === "EmptyBody",
+      () => Effect.succeed("")
+    )
+  )
