@@ -4,6 +4,7 @@ import { CiDecodeError, CiHttpError, CiInvalidInput, CiServiceError, CiTransport
 import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
 import * as Signer from "@effect-cos/signer/Signer"
 import * as ConfigProvider from "effect/ConfigProvider"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
@@ -79,7 +80,7 @@ describe("CiClient", () => {
       ["endpoint", { endpoint: "http://127.0.0.1:8080/#x" }],
       ["timeout", { timeout: 0 }],
       ["timeout", { timeout: -5 }],
-      ["timeout", { timeout: "Infinity" }],
+      ["timeout", { timeout: Duration.infinity }],
       ["secretId", { credentials: { secretId: "", secretKey: Redacted.make(secretKey) } }],
       ["secretId", { credentials: { secretId: "AKID&q-signature=0", secretKey: Redacted.make(secretKey) } }]
     ]

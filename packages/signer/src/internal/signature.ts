@@ -54,10 +54,25 @@ const selectHeaders = (
   return selected
 }
 
+// The SignKey depends only on the secret and the key time, which a client reuses for every request
+// signed within the same second. Remember the last one per secret; the WeakMap lets a dropped
+// secret be collected together with its entry.
+const lastSignKey = new WeakMap<Redacted.Redacted<string>, { readonly keyTime: string; readonly signKey: string }>()
+
+const cachedSignKey = (secretKey: Redacted.Redacted<string>, keyTime: string): string => {
+  const cached = lastSignKey.get(secretKey)
+  if (cached !== undefined && cached.keyTime === keyTime) {
+    return cached.signKey
+  }
+  const signKey = hmacSha1Hex(Redacted.value(secretKey), keyTime)
+  lastSignKey.set(secretKey, { keyTime, signKey })
+  return signKey
+}
+
 /** @internal */
 export const computeSignature = (input: Signer.SignInput): Signer.Signature => {
   const keyTime = formatKeyTime(input.keyTime)
-  const key = hmacSha1Hex(Redacted.value(input.secretKey), keyTime)
+  const key = cachedSignKey(input.secretKey, keyTime)
 
   const parameters = canonicalize(Object.entries(input.query ?? {}))
   const headers = canonicalize(selectHeaders(input.headers ?? {}, input.shouldSignHeader ?? isSignableHeader))

@@ -1,0 +1,169 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Emulator from "@effect-cos/emulator/Emulator"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as ChildProcess from "node:child_process"
+import * as Net from "node:net"
+import * as Path from "node:path"
+
+// `cos-ci` runs as a real child process against the emulator on a loopback port, so these tests
+// see exactly what an operator sees: stdout, stderr and the exit code.
+
+const packageDir = Path.resolve(import.meta.dirname, "..")
+const tsx = Path.join(packageDir, "node_modules", ".bin", "tsx")
+const bin = Path.join(packageDir, "src", "bin.ts")
+
+interface Outcome {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+const credentials = { COS_SECRET_ID: "AKIDEXAMPLE", COS_SECRET_KEY: "SECRETKEYEXAMPLE" }
+
+const cosCi = (args: ReadonlyArray<string>, env: Record<string, string> = credentials) =>
+  Effect.async<Outcome>((resume) => {
+    // Only what the CLI needs: no COS_* variables leak in from the machine running the tests.
+    const child = ChildProcess.execFile(
+      tsx,
+      [bin, ...args],
+      { env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === "number" ? error.code : null
+        resume(Effect.succeed({ code, stdout, stderr }))
+      }
+    )
+    return Effect.sync(() => child.kill())
+  })
+
+const bucketArgs = ["--bucket", "examplebucket-1250000000", "--region", "ap-guangzhou"]
+
+/** A loopback port with nothing listening on it. */
+const closedPort = Effect.async<number>((resume) => {
+  const server = Net.createServer()
+  server.listen(0, "127.0.0.1", () => {
+    const address = server.address()
+    const port = typeof address === "object" && address !== null ? address.port : 0
+    server.close(() => resume(Effect.succeed(port)))
+  })
+})
+
+describe("cos-ci", () => {
+  it.live("cancels a job on the emulator and prints the request id", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      const job = yield* emulator.seedJob({ state: "Running" })
+
+      const outcome = yield* cosCi(["jobs", "cancel", job.jobId, ...bucketArgs, "--endpoint", emulator.url])
+      const [request] = yield* emulator.requests
+
+      expect(outcome.stderr).toBe("")
+      expect(outcome.code).toBe(0)
+      expect(outcome.stdout).toMatch(new RegExp(`^Cancelled batch job ${job.jobId}\\. request id: \\S+\\n$`))
+      expect(request.status).toBe(200)
+      expect(Option.map(yield* emulator.getJob(job.jobId), (stored) => stored.state)).toStrictEqual(Option.some("Cancel"))
+    }).pipe(Effect.scoped))
+
+  it.live("takes bucket, region and endpoint from the environment", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      const job = yield* emulator.seedJob({ state: "Submitted" })
+
+      const outcome = yield* cosCi(["jobs", "cancel", job.jobId], {
+        ...credentials,
+        COS_BUCKET: "examplebucket-1250000000",
+        COS_REGION: "ap-guangzhou",
+        COS_CI_ENDPOINT: emulator.url
+      })
+
+      expect(outcome.code).toBe(0)
+      expect(outcome.stdout).toContain(`Cancelled batch job ${job.jobId}.`)
+    }).pipe(Effect.scoped))
+
+  it.live("exits 3 with code, message and request id when CI rejects the cancel", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      const job = yield* emulator.seedJob({ state: "Success" })
+
+      const outcome = yield* cosCi(["jobs", "cancel", job.jobId, ...bucketArgs, "--endpoint", emulator.url])
+      const lines = outcome.stderr.trimEnd().split("\n")
+
+      expect(outcome.code).toBe(3)
+      expect(outcome.stdout).toBe("")
+      expect(lines[0]).toMatch(/^error: InvalidArgument: .+/)
+      expect(lines[1]).toBe("status: 400")
+      expect(lines[2]).toMatch(/^request id: \S+$/)
+    }).pipe(Effect.scoped))
+
+  it.live("exits 2 for an invalid job id and sends nothing", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      const outcome = yield* cosCi(["jobs", "cancel", "../../workflow/w1", ...bucketArgs, "--endpoint", emulator.url])
+
+      expect(outcome.code).toBe(2)
+      expect(outcome.stderr).toBe(
+        "error: Invalid jobId \"../../workflow/w1\": must be 1 to 128 characters, each a letter, a digit or \"-\"\n"
+      )
+      expect(yield* emulator.requests).toHaveLength(0)
+    }).pipe(Effect.scoped))
+
+  it.live("exits 2 when the credentials are missing", () =>
+    Effect.gen(function*() {
+      const outcome = yield* cosCi(["jobs", "cancel", "b1", ...bucketArgs], {})
+      expect(outcome.code).toBe(2)
+      expect(outcome.stderr).toContain("error: COS_SECRET_ID is not set")
+    }))
+
+  it.live("exits 2 for an invalid bucket", () =>
+    Effect.gen(function*() {
+      const outcome = yield* cosCi(["jobs", "cancel", "b1", "--bucket", "evil.com/x-1", "--region", "ap-guangzhou"])
+      expect(outcome.code).toBe(2)
+      expect(outcome.stderr).toMatch(/^error: Invalid bucket "evil.com\/x-1": /)
+    }))
+
+  it.live("exits 2 for a timeout that is not a number", () =>
+    Effect.gen(function*() {
+      const outcome = yield* cosCi(["jobs", "cancel", "b1", ...bucketArgs, "--timeout", "soon"])
+      expect(outcome.code).toBe(2)
+    }))
+
+  it.live("exits 4 when nothing listens at the endpoint", () =>
+    Effect.gen(function*() {
+      const port = yield* closedPort
+      const outcome = yield* cosCi(["jobs", "cancel", "b1", ...bucketArgs, "--endpoint", `http://127.0.0.1:${port}`])
+
+      expect(outcome.code).toBe(4)
+      expect(outcome.stderr).toContain(`request: PUT http://127.0.0.1:${port}/inventorytriggerjob/b1?cancel`)
+    }))
+
+  it.live("exits 4 after a timeout", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      yield* emulator.injectFault({ fault: { _tag: "Delay", millis: 5_000 }, times: Infinity })
+      const outcome = yield* cosCi(["jobs", "cancel", "b1", ...bucketArgs, "--endpoint", emulator.url, "--timeout", "0.2"])
+
+      expect(outcome.code).toBe(4)
+      expect(outcome.stderr).toMatch(/^error: Timeout: no complete response within 200ms\n/)
+    }).pipe(Effect.scoped))
+
+  it.live("describes a job", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      const job = yield* emulator.seedJob({ state: "Running", name: "nightly" })
+      const outcome = yield* cosCi(["jobs", "describe", job.jobId, ...bucketArgs, "--endpoint", emulator.url])
+
+      expect(outcome.code).toBe(0)
+      expect(outcome.stdout).toContain(`job id:        ${job.jobId}\n`)
+      expect(outcome.stdout).toContain("name:          nightly\n")
+      expect(outcome.stdout).toContain("state:         Running\n")
+    }).pipe(Effect.scoped))
+
+  it.live("documents every option and its unit", () =>
+    Effect.gen(function*() {
+      const outcome = yield* cosCi(["jobs", "cancel", "--help"], {})
+      expect(outcome.code).toBe(0)
+      for (const text of ["--bucket", "--region", "--endpoint", "--timeout", "Seconds one attempt may take", "COS_SECRET_ID"]) {
+        expect(outcome.stdout).toContain(text)
+      }
+    }))
+})

@@ -1,0 +1,96 @@
+/**
+ * Foreground runner behind `pnpm emulator [--port N]`: starts the emulator on 127.0.0.1, seeds one
+ * running job and serves until SIGINT or SIGTERM.
+ *
+ * @since 0.1.0
+ */
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as Redacted from "effect/Redacted"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
+import { parseArgs } from "node:util"
+import * as Emulator from "./Emulator.js"
+
+const usage = `Usage: pnpm emulator [--port N]
+
+Starts the Tencent Cloud CI batch-job emulator on 127.0.0.1 and logs every request.
+
+Options:
+  --port N    TCP port to listen on, from 0 to 65535 (default 0: a free port)
+  --help      Print this help`
+
+/** Exit status for invalid command-line arguments, as most Unix tools use. */
+const usageExitCode = 2
+
+const exitWithUsageError = (message: string): never => {
+  process.stderr.write(`${message}\n\n${usage}\n`)
+  process.exit(usageExitCode)
+}
+
+const parsePort = (text: string | undefined): number => {
+  if (text === undefined) {
+    return 0
+  }
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN
+  if (!(port >= 0 && port <= 65535)) {
+    return exitWithUsageError(`Invalid --port "${text}": expected an integer from 0 to 65535.`)
+  }
+  return port
+}
+
+const parseCommandLine = (): { readonly port: number } => {
+  let values: { readonly port?: string | undefined; readonly help?: boolean | undefined }
+  try {
+    values = parseArgs({
+      options: { port: { type: "string" }, help: { type: "boolean" } },
+      strict: true,
+      allowPositionals: false
+    }).values
+  } catch (error) {
+    return exitWithUsageError(error instanceof Error ? error.message : String(error))
+  }
+  if (values.help === true) {
+    process.stdout.write(`${usage}\n`)
+    process.exit(0)
+  }
+  return { port: parsePort(values.port) }
+}
+
+const program = (port: number) =>
+  Effect.gen(function*() {
+    const emulator = yield* Emulator.make({ port })
+    const job = yield* emulator.seedJob({ name: "demo-running-job", state: "Running", progress: 40 })
+    const credential = emulator.credentials[0]!
+
+    yield* Console.log(
+      [
+        `CI batch-job emulator listening on ${emulator.url}`,
+        "",
+        "Local placeholder credentials (accepted only by this emulator):",
+        `  SecretId:  ${credential.secretId}`,
+        `  SecretKey: ${Redacted.value(credential.secretKey)}`,
+        "",
+        `Seeded a Running job: ${job.jobId}`,
+        "Cancel it with:",
+        `  pnpm cos-ci jobs cancel ${job.jobId} --bucket examplebucket-1250000000 --region ap-guangzhou --endpoint ${emulator.url}`,
+        "",
+        "Press Ctrl+C to stop."
+      ].join("\n")
+    )
+    yield* Effect.addFinalizer(() => Console.log("Emulator stopped."))
+    return yield* Effect.never
+  }).pipe(
+    Effect.scoped,
+    Effect.catchTag("EmulatorStartError", (error) =>
+      Console.error(`Could not start the emulator: ${error.message}`).pipe(
+        Effect.zipRight(Effect.sync(() => {
+          process.exitCode = 1
+        }))
+      )),
+    // Request lines are logged at debug level by the emulator.
+    Logger.withMinimumLogLevel(LogLevel.Debug)
+  )
+
+NodeRuntime.runMain(program(parseCommandLine().port))
