@@ -94,6 +94,11 @@ export interface BatchJob {
   /** The job kind of an independent-node job, such as `Transcode`. */
   readonly tag: string | undefined
   readonly input: JobInput
+  /**
+   * The caller's `UserData`, kept exactly as sent, spaces included. Read from `<UserData>` in the
+   * job details, else from the echoed `<Operation>`.
+   */
+  readonly userData: string | undefined
 }
 
 /**
@@ -129,5 +134,21 @@ export class BatchJobNotFound extends Schema.TaggedError<BatchJobNotFound>()("Ba
   override get message(): string {
     const requestId = this.requestId === undefined ? "" : ` (request id ${this.requestId})`
     return `Batch job ${this.jobId} does not exist${requestId}`
+  }
+}
+
+/**
+ * The wait schedule of `BatchJobs.waitFor` ended while the job was still running.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class BatchJobWaitTimeout extends Schema.TaggedError<BatchJobWaitTimeout>()("BatchJobWaitTimeout", {
+  jobId: Schema.String,
+  /** The state the last describe returned, such as `Running`. The job may still finish later. */
+  lastState: Schema.String
+}) {
+  override get message(): string {
+    return `Timed out waiting for batch job ${this.jobId}: it was still ${this.lastState} when the wait schedule ended`
   }
 }

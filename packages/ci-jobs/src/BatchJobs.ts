@@ -8,8 +8,13 @@
 import * as CiClient from "@effect-cos/http/CiClient"
 import type * as CiError from "@effect-cos/http/CiError"
 import type * as Effect from "effect/Effect"
+import type * as Either from "effect/Either"
+import type * as Schedule from "effect/Schedule"
+import type * as Stream from "effect/Stream"
 import type * as BatchJob from "./BatchJob.js"
 import * as internal from "./internal/batchJobs.js"
+import * as internalCreate from "./internal/create.js"
+import * as internalList from "./internal/list.js"
 
 /**
  * What {@link cancel} can fail with.
@@ -65,3 +70,311 @@ export const cancel: (jobId: string) => Effect.Effect<BatchJob.CancelResult, Can
  */
 export const describe: (jobId: string) => Effect.Effect<BatchJob.BatchJob, DescribeError, CiClient.CiClient> =
   internal.describe
+
+/**
+ * A window on object upload times. Either end may be left out, and CI then uses 0 for the start
+ * and the present for the end. Only meaningful with `input.prefix`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TimeInterval {
+  readonly start?: Date | undefined
+  readonly end?: Date | undefined
+}
+
+/**
+ * Fields both kinds of batch job share.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CreateJobCommon {
+  /** 1 to 128 characters. */
+  readonly name: string
+  /** The objects to run over: exactly one of `manifest`, `urlFile`, `prefix` and `object`. */
+  readonly input: BatchJob.JobInput
+  readonly timeInterval?: TimeInterval | undefined
+}
+
+/**
+ * A batch job that runs an existing workflow over the input objects (`Type` `Workflow`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CreateWorkflowJobRequest extends CreateJobCommon {
+  readonly type: "Workflow"
+  /** The workflow to trigger, sent as `Operation.WorkflowIds`. */
+  readonly workflowIds: string
+}
+
+/**
+ * A value inside `JobParam`: text, child elements by name, or an array that repeats the element
+ * once per item (such as several `WatermarkTemplateId`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type JobParamValue = string | JobParamElements | ReadonlyArray<string | JobParamElements>
+
+/**
+ * Child elements of `JobParam`, by element name, written in the record's key order.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface JobParamElements {
+  readonly [name: string]: JobParamValue
+}
+
+/**
+ * The destination of an independent-node job's results. `object` may contain CI placeholders
+ * such as `${InventoryTriggerJobId}`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface JobOutput {
+  readonly region: string
+  /** `<BucketName>-<APPID>`. */
+  readonly bucket: string
+  readonly object: string
+}
+
+/**
+ * A batch job that runs one job kind over the input objects (`Type` `Job`, which CI calls an
+ * independent node).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CreateNodeJobRequest extends CreateJobCommon {
+  readonly type: "Job"
+  /** The job kind, such as `Transcode`, `Snapshot` or `Animation`. */
+  readonly tag: string
+  /** Sent as `JobParam.TemplateId`. */
+  readonly templateId?: string | undefined
+  /**
+   * Other `JobParam` children, such as an inline `Transcode` block, written after `TemplateId`.
+   * Names must be XML element names. Values are not checked against what the tag accepts.
+   */
+  readonly jobParam?: JobParamElements | undefined
+  readonly output?: JobOutput | undefined
+  readonly queueId?: string | undefined
+  /** Returned unchanged in the job details and callbacks. */
+  readonly userData?: string | undefined
+  /** Job priority, a non-negative integer. CI's default is 0. */
+  readonly jobLevel?: number | undefined
+  /** The callback URL. */
+  readonly callBack?: string | undefined
+  readonly callBackFormat?: "XML" | "JSON" | (string & {}) | undefined
+  readonly callBackType?: "Url" | "TDMQ" | (string & {}) | undefined
+}
+
+/**
+ * The request of {@link create}: a workflow job or an independent-node job, discriminated by
+ * `type`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CreateJobRequest = CreateWorkflowJobRequest | CreateNodeJobRequest
+
+/**
+ * The errors of {@link create}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CreateError = CiError.CiInvalidInput | CiError.CiRequestError | CiError.CiDecodeError
+
+/**
+ * Starts a batch job: `POST /inventorytriggerjob` with a `<Request>` body, returning the job as CI
+ * reports it.
+ *
+ * Every field is checked before anything is sent, and a bad one fails with `CiInvalidInput` naming
+ * it (`name`, `input`, `output.bucket`, `jobParam.Transcode.Container.Format`, ...). Absent
+ * optional fields are left out of the body rather than sent empty.
+ *
+ * CI has no idempotency key for this call. The client's retry schedule still applies, so after a
+ * timeout or a 5xx that reached CI the retried request can start a second job. Pass a client with
+ * `retrySchedule: Schedule.stop` where a duplicate job costs more than a failed call.
+ *
+ * @example
+ * ```ts
+ * import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
+ *
+ * const job = BatchJobs.create({
+ *   type: "Job",
+ *   name: "transcode-uploads",
+ *   input: { prefix: "uploads/" },
+ *   tag: "Transcode",
+ *   templateId: "t1460606b9752148c4ab182f55163ba7cd",
+ *   output: { region: "ap-guangzhou", bucket: "examplebucket-1250000000", object: "out/${InventoryTriggerJobId}.mp4" }
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const create: (request: CreateJobRequest) => Effect.Effect<BatchJob.BatchJob, CreateError, CiClient.CiClient> =
+  internalCreate.create
+
+/**
+ * Filters and paging for {@link listPage} and {@link list}. Only the options given are sent.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ListOptions {
+  /** The `nextToken` of the previous page. */
+  readonly nextToken?: string | undefined
+  /** Jobs per page, 1 to 100. CI's default is 10. */
+  readonly size?: number | undefined
+  readonly type?: "Workflow" | "Job" | undefined
+  /** Order by creation time. CI's default is `Desc`. */
+  readonly orderByTime?: "Desc" | "Asc" | undefined
+  /** Only jobs in these states. CI's default is `All`, which cannot be combined with other states. */
+  readonly states?: ReadonlyArray<BatchJob.KnownJobState | "All"> | undefined
+  /** Only jobs created at or after this time. */
+  readonly startCreationTime?: Date | undefined
+  /** Only jobs created at or before this time. */
+  readonly endCreationTime?: Date | undefined
+  readonly workflowId?: string | undefined
+  readonly jobId?: string | undefined
+  readonly name?: string | undefined
+}
+
+/**
+ * One page of {@link listPage}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ListPage {
+  /** The jobs in the order CI sent them, empty when none match. */
+  readonly jobs: ReadonlyArray<BatchJob.BatchJob>
+  /** The `nextToken` of the next page, or `undefined` when CI sent none or an empty one. */
+  readonly nextToken: string | undefined
+  /** From `x-ci-request-id`, else the body's `<RequestId>`. */
+  readonly requestId: string | undefined
+}
+
+/**
+ * The errors of {@link listPage} and {@link list}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ListError = CiError.CiInvalidInput | CiError.CiRequestError | CiError.CiDecodeError
+
+/**
+ * Reads one page of batch jobs: `GET /inventorytriggerjob` with the options as query parameters
+ * (`states=Running%2CFailed`, times as `2022-02-25T12:00:00+0800` in Beijing time).
+ *
+ * Invalid options fail with `CiInvalidInput` before anything is sent. Job fields are kept as
+ * text: a job id `0123` and a token `1e5` stay strings.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const listPage: (options?: ListOptions) => Effect.Effect<ListPage, ListError, CiClient.CiClient> =
+  internalList.listPage
+
+/**
+ * Every batch job that matches, page by page. A page is requested only when the stream is pulled
+ * past the previous one. Paging stops at a page without a `nextToken` or without jobs, and after
+ * `limit` jobs when given (a positive integer).
+ *
+ * Fails with `CiDecodeError` when a page returns the same `NextToken` that was sent for it, because
+ * paging would otherwise repeat that page forever.
+ *
+ * @example
+ * ```ts
+ * import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
+ * import * as Stream from "effect/Stream"
+ *
+ * const failed = BatchJobs.list({ states: ["Failed"], size: 100, limit: 500 }).pipe(Stream.runCollect)
+ * ```
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const list: (
+  options?: ListOptions & { readonly limit?: number | undefined }
+) => Stream.Stream<BatchJob.BatchJob, ListError, CiClient.CiClient> = internalList.list
+
+/**
+ * The default schedule of {@link waitFor}: a describe every 5 seconds, for at most 30 minutes
+ * after the first describe.
+ *
+ * @since 0.1.0
+ * @category schedules
+ */
+export const defaultWaitSchedule: Schedule.Schedule<unknown, unknown> = internal.defaultWaitSchedule
+
+/**
+ * Options of {@link waitFor}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WaitOptions {
+  /**
+   * The schedule between describes, which receives the last job read. Defaults to
+   * {@link defaultWaitSchedule}. When it ends, the wait fails with `BatchJobWaitTimeout`.
+   */
+  readonly schedule?: Schedule.Schedule<unknown, BatchJob.BatchJob> | undefined
+}
+
+/**
+ * The errors of {@link waitFor}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type WaitError = DescribeError | BatchJob.BatchJobWaitTimeout
+
+/**
+ * Describes a job until it reaches a final state (`Success`, `Failed` or `Cancel`) and returns it.
+ * A failed job is a result, not an error: check `state` and `code`.
+ *
+ * Errors of {@link describe} end the wait unchanged, because describe has already retried what
+ * can be retried. When the schedule ends first, fails with `BatchJobWaitTimeout` carrying the
+ * last state.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const waitFor: (
+  jobId: string,
+  options?: WaitOptions
+) => Effect.Effect<BatchJob.BatchJob, WaitError, CiClient.CiClient> = internal.waitFor
+
+/**
+ * The result of cancelling one job in {@link cancelMany}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CancelOutcome {
+  readonly jobId: string
+  readonly result: Either.Either<BatchJob.CancelResult, CancelError>
+}
+
+/**
+ * Cancels many jobs, at most `concurrency` at a time (1 to 32, default 4).
+ *
+ * Every id is checked first: one invalid id fails the whole call with `CiInvalidInput` (its field
+ * names the position, such as `jobIds[2]`) and nothing is sent. Repeated ids are cancelled once,
+ * at their first position. A failed cancel does not fail the call. Each outcome contains its own
+ * result, in input order.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const cancelMany: (
+  jobIds: Iterable<string>,
+  options?: { readonly concurrency?: number | undefined }
+) => Effect.Effect<ReadonlyArray<CancelOutcome>, CiError.CiInvalidInput, CiClient.CiClient> = internal.cancelMany

@@ -1,3 +1,4 @@
+import type * as BatchJob from "@effect-cos/ci-jobs/BatchJob"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import type * as CiClient from "@effect-cos/http/CiClient"
 import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
@@ -57,4 +58,45 @@ export const parsedAuthorization = (authorization: string | undefined): Signer.P
     throw new Error(`malformed Authorization ${authorization}: ${parsed.left}`)
   }
   return parsed.right
+}
+
+/** A job with every optional field undefined, for exact comparisons of decoded jobs. */
+export const batchJob = (
+  fields: Partial<BatchJob.BatchJob> & Pick<BatchJob.BatchJob, "jobId" | "state">
+): BatchJob.BatchJob => ({
+  name: undefined,
+  type: undefined,
+  code: undefined,
+  message: undefined,
+  creationTime: undefined,
+  startTime: undefined,
+  endTime: undefined,
+  progress: undefined,
+  queueId: undefined,
+  tag: undefined,
+  input: { manifest: undefined, urlFile: undefined, prefix: undefined, object: undefined },
+  userData: undefined,
+  ...fields
+})
+
+/** A 200 response with an XML body and, when given, an `x-ci-request-id`. */
+export const xmlOk = (body: string, requestId?: string) =>
+  TestHttpClient.respond(200, {
+    body,
+    headers: {
+      "content-type": "application/xml",
+      ...(requestId === undefined ? {} : { "x-ci-request-id": requestId })
+    }
+  })
+
+/** A describe or list response that contains one job in the given state. */
+export const jobResponse = (id: string, state: string) =>
+  xmlOk(`<Response><RequestId>REQ-${id}</RequestId><JobsDetail><JobId>${id}</JobId><State>${state}</State></JobsDetail></Response>`)
+
+/** Returns the error of a failed result, for exact comparisons. */
+export const failure = <E>(result: Either.Either<unknown, E>): E => {
+  if (Either.isRight(result)) {
+    throw new Error(`expected a failure, got ${JSON.stringify(result.right)}`)
+  }
+  return result.left
 }

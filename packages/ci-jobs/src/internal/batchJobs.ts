@@ -3,10 +3,14 @@ import { CiDecodeError, CiInvalidInput } from "@effect-cos/http/CiError"
 import * as CiXml from "@effect-cos/http/CiXml"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import { BatchJobNotFound, jobIdPattern } from "../BatchJob.js"
+import * as Schedule from "effect/Schedule"
+import { BatchJobNotFound, BatchJobWaitTimeout, isFinal, jobIdPattern } from "../BatchJob.js"
+import type * as BatchJobs from "../BatchJobs.js"
 import { decodeJob, parseResponse } from "./decode.js"
+import { invalid, validateInteger } from "./validate.js"
 
-const resource = "inventorytriggerjob"
+/** @internal */
+export const resource = "inventorytriggerjob"
 
 /** @internal */
 export const validateJobId = (jobId: string): Either.Either<string, CiInvalidInput> => {
@@ -27,6 +31,9 @@ export const validateJobId = (jobId: string): Either.Either<string, CiInvalidInp
   return Either.right(jobId)
 }
 
+/** @internal */
+export const bodyPreview = (body: string): string => body.length <= 256 ? body : `${body.slice(0, 256)}…`
+
 /**
  * Reads a successful response body, turning anything unreadable into a `CiDecodeError` that keeps
  * the status and request id.
@@ -44,7 +51,7 @@ export const decodeBody = <A>(
         status: response.status,
         requestId: response.requestId,
         reason,
-        bodyPreview: response.body.length <= 256 ? response.body : `${response.body.slice(0, 256)}…`
+        bodyPreview: bodyPreview(response.body)
       })
     )
   )
@@ -87,4 +94,81 @@ export const describe = Effect.fn("BatchJobs.describe")(function*(jobId: string)
     return yield* new BatchJobNotFound({ jobId: id, requestId: response.requestId })
   }
   return result
+})
+
+/** @internal */
+export const defaultWaitSchedule = Schedule.spaced("5 seconds").pipe(Schedule.upTo("30 minutes"))
+
+/** @internal */
+export const waitFor = Effect.fn("BatchJobs.waitFor")(function*(jobId: string, options: BatchJobs.WaitOptions = {}) {
+  const client = yield* CiClient.CiClient
+  yield* annotate(client, jobId)
+  const id = yield* validateJobId(jobId)
+  const schedule = options.schedule ?? defaultWaitSchedule
+  if (!Schedule.isSchedule(schedule)) {
+    return yield* invalid("schedule", String(schedule), "must be a Schedule")
+  }
+
+  // The driver sleeps between steps on the Effect clock and reports when the schedule is done.
+  const driver = yield* Schedule.driver(schedule)
+  let polls = 1
+  let job = yield* describe(id)
+  while (!isFinal(job.state)) {
+    const next = yield* Effect.either(driver.next(job))
+    if (Either.isLeft(next)) {
+      yield* Effect.annotateCurrentSpan("ci.polls", polls)
+      return yield* new BatchJobWaitTimeout({ jobId: id, lastState: job.state })
+    }
+    polls += 1
+    job = yield* describe(id)
+  }
+  yield* Effect.annotateCurrentSpan("ci.polls", polls)
+  return job
+})
+
+const maxConcurrency = 32
+
+/** @internal */
+export const cancelMany = Effect.fn("BatchJobs.cancelMany")(function*(
+  jobIds: Iterable<string>,
+  options: { readonly concurrency?: number | undefined } = {}
+) {
+  const client = yield* CiClient.CiClient
+  yield* Effect.annotateCurrentSpan("ci.bucket", client.bucket)
+
+  // A string is iterable too, and would be cancelled one character at a time.
+  const isIterable = typeof (jobIds as Partial<Iterable<string>> | null)?.[Symbol.iterator] === "function"
+  if (typeof jobIds === "string" || !isIterable) {
+    return yield* invalid("jobIds", String(jobIds), "must be an iterable of job ids, such as an array")
+  }
+  const concurrency = options.concurrency === undefined ?
+    4 :
+    yield* validateInteger("concurrency", options.concurrency, 1, maxConcurrency)
+
+  const unique: Array<string> = []
+  const seen = new Set<string>()
+  let index = 0
+  for (const jobId of jobIds) {
+    const checked = validateJobId(jobId)
+    if (Either.isLeft(checked)) {
+      return yield* new CiInvalidInput({
+        field: `jobIds[${index}]`,
+        value: checked.left.value,
+        reason: checked.left.reason
+      })
+    }
+    if (!seen.has(checked.right)) {
+      seen.add(checked.right)
+      unique.push(checked.right)
+    }
+    index += 1
+  }
+  yield* Effect.annotateCurrentSpan("ci.job_count", unique.length)
+
+  return yield* Effect.forEach(
+    unique,
+    (id): Effect.Effect<BatchJobs.CancelOutcome, never, CiClient.CiClient> =>
+      Effect.map(Effect.either(cancel(id)), (result) => ({ jobId: id, result })),
+    { concurrency }
+  )
 })

@@ -73,6 +73,7 @@ export const decodeJob = (detail: CiXml.XmlElement): Either.Either<BatchJob.Batc
     return Either.left(`JobsDetail of ${jobId} has no State`)
   }
   const input = CiXml.elements(detail, "Input")[0] ?? {}
+  const operation = CiXml.elements(detail, "Operation")[0] ?? {}
 
   return Either.all({
     creationTime: parseTime(CiXml.text(detail, "CreationTime")),
@@ -96,7 +97,8 @@ export const decodeJob = (detail: CiXml.XmlElement): Either.Either<BatchJob.Batc
         urlFile: CiXml.text(input, "UrlFile"),
         prefix: CiXml.text(input, "Prefix"),
         object: CiXml.text(input, "Object")
-      }
+      },
+      userData: CiXml.text(detail, "UserData") ?? CiXml.text(operation, "UserData")
     }))
   )
 }

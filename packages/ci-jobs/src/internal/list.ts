@@ -1,0 +1,187 @@
+import * as CiClient from "@effect-cos/http/CiClient"
+import { CiDecodeError, type CiInvalidInput } from "@effect-cos/http/CiError"
+import * as CiXml from "@effect-cos/http/CiXml"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import type * as BatchJob from "../BatchJob.js"
+import { KnownJobState } from "../BatchJob.js"
+import type * as BatchJobs from "../BatchJobs.js"
+import { bodyPreview, decodeBody, resource, validateJobId } from "./batchJobs.js"
+import { decodeJob } from "./decode.js"
+import { invalid, isRecord, validateInteger, validateOneOf, validateText, validateTime, validateTimeOrder } from "./validate.js"
+
+const maxPageSize = 100
+
+const stateFilters: ReadonlyArray<BatchJob.KnownJobState | "All"> = [...KnownJobState.literals, "All"]
+
+const validateStates = (states: unknown): Either.Either<string, CiInvalidInput> =>
+  Either.gen(function*() {
+    if (!Array.isArray(states) || states.length === 0) {
+      return yield* invalid("states", String(states), "must be a non-empty array of job states")
+    }
+    const unique: Array<string> = []
+    for (const [index, state] of states.entries()) {
+      const checked = yield* validateOneOf(`states[${index}]`, state, stateFilters)
+      if (!unique.includes(checked)) {
+        unique.push(checked)
+      }
+    }
+    if (unique.includes("All") && unique.length > 1) {
+      return yield* invalid("states", unique.join(","), "\"All\" cannot be combined with other states")
+    }
+    return unique.join(",")
+  })
+
+/**
+ * Checks the list options and turns the given ones into query parameters, in the order of CI's
+ * documentation. Options that are absent are not sent, and empty strings are rejected.
+ *
+ * @internal
+ */
+export const buildListQuery = (options: unknown): Either.Either<Record<string, string>, CiInvalidInput> =>
+  Either.gen(function*() {
+    if (options === undefined) {
+      return {}
+    }
+    if (!isRecord(options)) {
+      return yield* invalid("options", String(options), "must be an object")
+    }
+    const query: Record<string, string> = {}
+    if (options.nextToken !== undefined) {
+      query.nextToken = yield* validateText("nextToken", options.nextToken)
+    }
+    if (options.size !== undefined) {
+      query.size = String(yield* validateInteger("size", options.size, 1, maxPageSize))
+    }
+    if (options.type !== undefined) {
+      query.type = yield* validateOneOf("type", options.type, ["Workflow", "Job"])
+    }
+    if (options.orderByTime !== undefined) {
+      query.orderByTime = yield* validateOneOf("orderByTime", options.orderByTime, ["Desc", "Asc"])
+    }
+    if (options.states !== undefined) {
+      query.states = yield* validateStates(options.states)
+    }
+    if (options.startCreationTime !== undefined) {
+      query.startCreationTime = yield* validateTime("startCreationTime", options.startCreationTime)
+    }
+    if (options.endCreationTime !== undefined) {
+      query.endCreationTime = yield* validateTime("endCreationTime", options.endCreationTime)
+    }
+    yield* validateTimeOrder(
+      { start: "startCreationTime", end: "endCreationTime" },
+      options.startCreationTime,
+      options.endCreationTime
+    )
+    if (options.workflowId !== undefined) {
+      query.workflowId = yield* validateText("workflowId", options.workflowId)
+    }
+    if (options.jobId !== undefined) {
+      query.jobId = yield* validateJobId(options.jobId as string)
+    }
+    if (options.name !== undefined) {
+      query.name = yield* validateText("name", options.name)
+    }
+    return query
+  })
+
+interface DecodedPage {
+  readonly jobs: ReadonlyArray<BatchJob.BatchJob>
+  readonly nextToken: string | undefined
+  readonly requestId: string | undefined
+  readonly skipped: number
+}
+
+/**
+ * Reads a list response: every `<JobsDetail>` in document order, whether there are none, one or
+ * many, and the `<NextToken>`, where an empty element means there is no next page.
+ *
+ * @internal
+ */
+export const decodePage = (document: CiXml.XmlElement): Either.Either<DecodedPage, string> => {
+  const details = CiXml.elements(document, "JobsDetail")
+  // An empty <JobsDetail/> describes no job, so it is skipped rather than failing the page.
+  const filled = details.filter((detail) => Object.keys(detail).length > 0)
+  const nextToken = CiXml.text(document, "NextToken")
+  const requestId = CiXml.text(document, "RequestId")
+
+  return Either.map(Either.all(filled.map(decodeJob)), (jobs) => ({
+    jobs,
+    nextToken: nextToken === "" ? undefined : nextToken,
+    requestId: requestId === "" ? undefined : requestId,
+    skipped: details.length - filled.length
+  }))
+}
+
+/**
+ * Fetches one page and keeps the response, which the stream needs to report a repeated token.
+ *
+ * @internal
+ */
+export const fetchPage = Effect.fn("BatchJobs.listPage")(function*(options: BatchJobs.ListOptions = {}) {
+  const client = yield* CiClient.CiClient
+  yield* Effect.annotateCurrentSpan("ci.bucket", client.bucket)
+  const query = yield* buildListQuery(options)
+  if (query.jobId !== undefined) {
+    yield* Effect.annotateCurrentSpan("ci.job_id", query.jobId)
+  }
+
+  const response = yield* client.send({ method: "GET", path: [resource], query })
+  const decoded = yield* decodeBody(response, decodePage)
+  if (decoded.skipped > 0) {
+    yield* Effect.logDebug("Skipped empty JobsDetail elements in a list response").pipe(
+      Effect.annotateLogs({ skipped: decoded.skipped, requestId: response.requestId })
+    )
+  }
+
+  const page: BatchJobs.ListPage = {
+    jobs: decoded.jobs,
+    nextToken: decoded.nextToken,
+    requestId: response.requestId ?? decoded.requestId
+  }
+  return { page, response }
+})
+
+/** @internal */
+export const listPage = (options?: BatchJobs.ListOptions) =>
+  Effect.map(fetchPage(options), ({ page }) => page)
+
+/** @internal */
+export const list = (
+  options: BatchJobs.ListOptions & { readonly limit?: number | undefined } = {}
+): Stream.Stream<BatchJob.BatchJob, BatchJobs.ListError, CiClient.CiClient> =>
+  Stream.unwrap(
+    Effect.gen(function*() {
+      const client = yield* CiClient.CiClient
+      yield* Effect.annotateCurrentSpan("ci.bucket", client.bucket)
+      // Every option is checked before the first page is requested.
+      yield* buildListQuery(options)
+      const { limit, ...listOptions } = options
+      if (limit !== undefined) {
+        yield* validateInteger("limit", limit, 1, Number.MAX_SAFE_INTEGER)
+      }
+
+      const pages = Stream.paginateChunkEffect(listOptions.nextToken, (token) =>
+        Effect.gen(function*() {
+          const { page, response } = yield* fetchPage({ ...listOptions, nextToken: token })
+          const jobs = Chunk.fromIterable(page.jobs)
+          if (page.jobs.length === 0 || page.nextToken === undefined) {
+            return [jobs, Option.none()] as const
+          }
+          if (page.nextToken === token) {
+            return yield* new CiDecodeError({
+              status: response.status,
+              requestId: page.requestId,
+              reason: `CI answered nextToken ${JSON.stringify(token)} with the same NextToken, so paging would never end`,
+              bodyPreview: bodyPreview(response.body)
+            })
+          }
+          return [jobs, Option.some(page.nextToken)] as const
+        }))
+
+      return limit === undefined ? pages : Stream.take(pages, limit)
+    })
+  ).pipe(Stream.withSpan("BatchJobs.list"))

@@ -1,0 +1,117 @@
+import { describe, expect, it } from "@effect/vitest"
+import { BatchJobNotFound, BatchJobWaitTimeout } from "@effect-cos/ci-jobs/BatchJob"
+import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
+import { CiInvalidInput } from "@effect-cos/http/CiError"
+import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import * as TestClock from "effect/TestClock"
+import { batchJob, ciHost, failure, fixtureTimeMillis, jobId, jobResponse, stubLayer } from "./fixtures.js"
+
+const describeUrl = `https://${ciHost}/inventorytriggerjob/${jobId}`
+
+const requestCount = Effect.map(TestHttpClient.requests, (sent) => sent.length)
+
+describe("BatchJobs.waitFor", () => {
+  it.effect("polls every 5 seconds until the job succeeds", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(fixtureTimeMillis)
+      const fiber = yield* Effect.fork(BatchJobs.waitFor(jobId))
+
+      yield* TestClock.adjust("0 millis")
+      expect(yield* requestCount).toBe(1)
+      yield* TestClock.adjust("4999 millis")
+      expect(yield* requestCount).toBe(1)
+      yield* TestClock.adjust("1 millis")
+      expect(yield* requestCount).toBe(2)
+      yield* TestClock.adjust("5 seconds")
+
+      const job = yield* Fiber.join(fiber)
+      const sent = yield* TestHttpClient.requests
+      expect(job).toStrictEqual(batchJob({ jobId, state: "Success" }))
+      expect(sent.map((request) => `${request.method} ${request.url}`)).toStrictEqual([
+        `GET ${describeUrl}`,
+        `GET ${describeUrl}`,
+        `GET ${describeUrl}`
+      ])
+    }).pipe(Effect.provide(stubLayer(TestHttpClient.sequence(
+      jobResponse(jobId, "Submitted"),
+      jobResponse(jobId, "Running"),
+      jobResponse(jobId, "Success")
+    )))))
+
+  it.effect("returns a failed job as a result", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(fixtureTimeMillis)
+      const job = yield* BatchJobs.waitFor(jobId)
+      expect(job).toStrictEqual(batchJob({ jobId, state: "Failed" }))
+      expect(yield* requestCount).toBe(1)
+    }).pipe(Effect.provide(stubLayer(() => jobResponse(jobId, "Failed")))))
+
+  it.effect("times out after 30 minutes with the last state", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(fixtureTimeMillis)
+      const fiber = yield* Effect.fork(Effect.either(BatchJobs.waitFor(jobId)))
+      yield* TestClock.adjust("29 minutes")
+      expect(Option.isNone(yield* fiber.poll)).toBe(true)
+      yield* TestClock.adjust("2 minutes")
+
+      const result = yield* Fiber.join(fiber)
+      expect(failure(result)).toStrictEqual(new BatchJobWaitTimeout({ jobId, lastState: "Running" }))
+      // One describe at the start and one every 5 seconds until 30 minutes have passed.
+      expect(yield* requestCount).toBe(1 + (30 * 60) / 5)
+    }).pipe(Effect.provide(stubLayer(() => jobResponse(jobId, "Running")))))
+
+  it.effect("follows a custom schedule", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(fixtureTimeMillis)
+      const schedule = Schedule.spaced("1 second").pipe(Schedule.intersect(Schedule.recurs(2)))
+      const fiber = yield* Effect.fork(Effect.either(BatchJobs.waitFor(jobId, { schedule })))
+      yield* TestClock.adjust("10 seconds")
+
+      const result = yield* Fiber.join(fiber)
+      expect(failure(result)).toStrictEqual(new BatchJobWaitTimeout({ jobId, lastState: "Pause" }))
+      expect(yield* requestCount).toBe(3)
+    }).pipe(Effect.provide(stubLayer(() => jobResponse(jobId, "Pause")))))
+
+  it.effect("passes a describe error through", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(fixtureTimeMillis)
+      const fiber = yield* Effect.fork(Effect.either(BatchJobs.waitFor(jobId)))
+      yield* TestClock.adjust("10 seconds")
+
+      const result = yield* Fiber.join(fiber)
+      expect(failure(result)).toStrictEqual(new BatchJobNotFound({ jobId, requestId: "REQ-GONE" }))
+      expect(yield* requestCount).toBe(2)
+    }).pipe(Effect.provide(stubLayer(TestHttpClient.sequence(
+      jobResponse(jobId, "Running"),
+      TestHttpClient.respond(200, {
+        body: `<Response><RequestId>REQ-GONE</RequestId><NonExistJobIds>${jobId}</NonExistJobIds></Response>`,
+        headers: { "content-type": "application/xml", "x-ci-request-id": "REQ-GONE" }
+      })
+    )))))
+
+  it.effect("rejects an invalid job id without a request", () =>
+    Effect.gen(function*() {
+      const result = yield* Effect.either(BatchJobs.waitFor("b/1"))
+      expect(failure(result)).toStrictEqual(new CiInvalidInput({
+        field: "jobId",
+        value: "b/1",
+        reason: "must be 1 to 128 characters, each a letter, a digit or \"-\""
+      }))
+      expect(yield* requestCount).toBe(0)
+    }).pipe(Effect.provide(stubLayer(() => jobResponse(jobId, "Running")))))
+
+  it.effect("rejects a non-Schedule schedule", () =>
+    Effect.gen(function*() {
+      const result = yield* Effect.either(
+        BatchJobs.waitFor(jobId, { schedule: "5 seconds" as unknown as Schedule.Schedule<unknown> })
+      )
+      expect(failure(result)).toStrictEqual(
+        new CiInvalidInput({ field: "schedule", value: "5 seconds", reason: "must be a Schedule" })
+      )
+      expect(yield* requestCount).toBe(0)
+    }).pipe(Effect.provide(stubLayer(() => jobResponse(jobId, "Running")))))
+})
