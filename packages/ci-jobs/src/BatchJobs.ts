@@ -197,9 +197,10 @@ export type CreateError = CiError.CiInvalidInput | CiError.CiRequestError | CiEr
  * it (`name`, `input`, `output.bucket`, `jobParam.Transcode.Container.Format`, ...). Absent
  * optional fields are left out of the body rather than sent empty.
  *
- * CI has no idempotency key for this call. The client's retry schedule still applies, so after a
- * timeout or a 5xx that reached CI the retried request can start a second job. Pass a client with
- * `retrySchedule: Schedule.stop` where a duplicate job costs more than a failed call.
+ * CI has no idempotency key for this call, so it is retried only after throttling (status 429 or
+ * `SlowDown`), which CI answers without starting anything. After a timeout, a reset connection or
+ * a 5xx the job may or may not exist: the call fails with that error, and `listPage` with `name`
+ * tells which.
  *
  * @example
  * ```ts

@@ -8,7 +8,16 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
-import { batchJob, ciHost, failure, fixtureTimeMillis, parsedAuthorization, stubLayer, xmlOk } from "./fixtures.js"
+import {
+  batchJob,
+  ciHost,
+  failure,
+  fixtureTimeMillis,
+  parsedAuthorization,
+  runWithClock,
+  stubLayer,
+  xmlOk
+} from "./fixtures.js"
 
 const createdJobXml = "<Response><RequestId>REQ-CREATE</RequestId><JobsDetail><Code>Success</Code><Message/>" +
   "<JobId>b1460606b9752148c4ab182f55163ba7cd</JobId><Name>demo</Name><Type>Job</Type><State>Submitted</State>" +
@@ -292,6 +301,34 @@ describe("BatchJobs.create", () => {
           headers: { "content-type": "application/xml" }
         })
       ))))
+
+    // A create that may have reached CI must not be sent again: it could start a second job.
+    for (const [name, reply] of [
+      ["a 500", TestHttpClient.respond(500)],
+      ["a 503 InternalError", TestHttpClient.respond(503, { body: "<Error><Code>InternalError</Code></Error>" })],
+      ["a reset connection", TestHttpClient.reset],
+      ["a timeout", TestHttpClient.hang]
+    ] as const) {
+      it.effect(`does not retry after ${name}`, () =>
+        Effect.gen(function*() {
+          const result = yield* runWithClock(Effect.either(BatchJobs.create(goSdkRequest)))
+          const sent = yield* TestHttpClient.requests
+          expect(sent).toHaveLength(1)
+          expect(Either.isLeft(result)).toBe(true)
+        }).pipe(Effect.provide(stubLayer(() => reply, { timeout: "5 seconds" }))))
+    }
+
+    it.effect("retries throttling, which CI answers before acting", () =>
+      Effect.gen(function*() {
+        const result = yield* runWithClock(BatchJobs.create(goSdkRequest))
+        const sent = yield* TestHttpClient.requests
+        expect(sent.map((request) => request.body)).toStrictEqual([goSdkBody, goSdkBody, goSdkBody])
+        expect(result.jobId).toBe("b1460606b9752148c4ab182f55163ba7cd")
+      }).pipe(Effect.provide(stubLayer(TestHttpClient.sequence(
+        TestHttpClient.respond(503, { body: "<Error><Code>SlowDown</Code><Message>slow</Message></Error>" }),
+        TestHttpClient.respond(429),
+        created()
+      )))))
   })
 
   describe("validation", () => {

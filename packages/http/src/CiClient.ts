@@ -16,6 +16,7 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as Schedule from "effect/Schedule"
 import type * as CiError from "./CiError.js"
+import type * as CiRetry from "./CiRetry.js"
 import * as internal from "./internal/client.js"
 
 /**
@@ -50,8 +51,8 @@ export interface CiClientOptions {
   /** Limit for one attempt, from connecting to the last byte of the body. Defaults to 30 seconds. */
   readonly timeout?: Duration.DurationInput | undefined
   /**
-   * When to retry an error that {@link CiRetry.isRetryable} accepts. Defaults to
-   * `CiRetry.defaultSchedule`. Pass `Schedule.stop` to never retry.
+   * When to retry an error that {@link CiRetry.isRetryable} accepts (only throttling for requests
+   * that are not idempotent). Defaults to `CiRetry.defaultSchedule`. Pass `Schedule.stop` to never retry.
    */
   readonly retrySchedule?: Schedule.Schedule<unknown, CiError.CiRequestError | CiError.CiDecodeError> | undefined
   /** Changes the underlying `HttpClient`, for example to add a proxy or logging. Signing runs after it. */
@@ -72,6 +73,12 @@ export interface CiRequest {
   readonly query?: Readonly<Record<string, string>> | undefined
   /** Request body. Content-Length and Content-MD5 are computed and signed. */
   readonly body?: { readonly contentType: string; readonly content: string } | undefined
+  /**
+   * Whether sending the request twice has the same effect as sending it once. Defaults to `true`.
+   * A request that is not idempotent, such as creating a job, is retried only after throttling
+   * ({@link CiRetry.isThrottling}), because after a timeout or a 5xx CI may already have acted on it.
+   */
+  readonly idempotent?: boolean | undefined
 }
 
 /**

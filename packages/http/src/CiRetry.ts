@@ -65,6 +65,24 @@ export const isRetryable = (error: CiError.CiError): boolean => {
 }
 
 /**
+ * Whether CI turned the request away because of its rate limit: status 429 or code `SlowDown`.
+ * Such a request was not acted on, so even a request that must not run twice can be sent again.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isThrottling = (error: CiError.CiError): boolean => {
+  switch (error._tag) {
+    case "CiHttpError":
+      return error.status === 429
+    case "CiServiceError":
+      return error.status === 429 || error.code === "SlowDown"
+    default:
+      return false
+  }
+}
+
+/**
  * Base delay of {@link defaultSchedule}: the first retry waits up to this long.
  *
  * @since 0.1.0

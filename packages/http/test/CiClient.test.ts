@@ -327,6 +327,43 @@ describe("CiClient", () => {
         )
       }))
 
+    describe("of a request that is not idempotent", () => {
+      const create = () =>
+        send({ method: "POST", path: ["inventorytriggerjob"], body: { contentType: "application/xml", content: "<Request/>" }, idempotent: false })
+
+      const outcome = (layer: Layer.Layer<CiClient.CiClient | TestHttpClient.TestHttpClient>) =>
+        Effect.gen(function*() {
+          const result = yield* runWithClock(create()).pipe(Effect.either)
+          return { result, attempts: (yield* requests).length }
+        }).pipe(Effect.provide(layer))
+
+      for (
+        const [name, reply] of [
+          ["HTTP 500", TestHttpClient.respond(500)],
+          ["HTTP 503", TestHttpClient.respond(503)],
+          ["a reset connection", TestHttpClient.reset],
+          ["a timeout", TestHttpClient.hang]
+        ] as const
+      ) {
+        it.effect(`sends it once after ${name}`, () =>
+          Effect.gen(function*() {
+            const { attempts } = yield* outcome(stubLayer(() => reply, { timeout: "1 second" }))
+            expect(attempts).toBe(1)
+          }))
+      }
+
+      it.effect("retries it after throttling", () =>
+        Effect.gen(function*() {
+          const { attempts, result } = yield* outcome(stubLayer(TestHttpClient.sequence(
+            TestHttpClient.respond(429),
+            TestHttpClient.respond(503, { body: errorXml("SlowDown", "slow", "REQ") }),
+            TestHttpClient.respond(200, { body: "<Response/>" })
+          )))
+          expect(attempts).toBe(3)
+          expect(result._tag).toBe("Right")
+        }))
+    })
+
     it.effect("follows a custom schedule", () =>
       Effect.gen(function*() {
         const once = yield* sendFailure(stubLayer(() => TestHttpClient.respond(503), { retrySchedule: Schedule.recurs(1) }))

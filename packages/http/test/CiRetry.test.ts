@@ -36,6 +36,17 @@ describe("CiRetry", () => {
     }
   })
 
+  it("isThrottling accepts only 429 and SlowDown", () => {
+    expect(CiRetry.isThrottling(serviceError(503, "SlowDown"))).toBe(true)
+    expect(CiRetry.isThrottling(serviceError(429, "TooManyRequests"))).toBe(true)
+    expect(CiRetry.isThrottling(new CiHttpError({ status: 429, requestId: undefined, contentType: undefined, bodyPreview: "" })))
+      .toBe(true)
+    expect(CiRetry.isThrottling(serviceError(503, "ServiceUnavailable"))).toBe(false)
+    expect(CiRetry.isThrottling(new CiHttpError({ status: 503, requestId: undefined, contentType: undefined, bodyPreview: "" })))
+      .toBe(false)
+    expect(CiRetry.isThrottling(transportError("Timeout"))).toBe(false)
+  })
+
   it.effect("defaultSchedule waits a random, non-zero time under a doubling ceiling, three times", () =>
     Effect.gen(function*() {
       for (let seed = 0; seed < 50; seed++) {

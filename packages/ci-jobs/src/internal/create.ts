@@ -248,7 +248,9 @@ export const create = Effect.fn("BatchJobs.create")(function*(request: BatchJobs
   const response = yield* client.send({
     method: "POST",
     path: [resource],
-    body: { contentType: "application/xml", content: body }
+    body: { contentType: "application/xml", content: body },
+    // CI has no idempotency key for create, so a retry after a timeout or 5xx could start a second job.
+    idempotent: false
   })
   const job: BatchJob.BatchJob = yield* decodeBody(response, (document) => {
     const details = CiXml.elements(document, "JobsDetail")

@@ -228,17 +228,18 @@ export const make = (options: CiClient.CiClientOptions) =>
         const httpRequest = toHttpRequest(endpoint, valid)
         const skewCorrected = yield* Ref.make(false)
         const attempts = yield* Ref.make(0)
+        const shouldRetry = valid.idempotent === false ? CiRetry.isThrottling : CiRetry.isRetryable
 
         const result = yield* Ref.update(attempts, (count) => count + 1).pipe(
           Effect.zipRight(attempt(httpRequest, skewCorrected)),
           Effect.tapError((error) =>
-            CiRetry.isRetryable(error) ?
+            shouldRetry(error) ?
               Effect.logDebug("CI request failed, retrying if the schedule allows").pipe(
                 Effect.annotateLogs({ error: error._tag, message: error.message })
               ) :
               Effect.void
           ),
-          Effect.retry({ schedule: retrySchedule, while: CiRetry.isRetryable }),
+          Effect.retry({ schedule: retrySchedule, while: shouldRetry }),
           Effect.ensuring(
             Effect.flatMap(Ref.get(attempts), (count) => Effect.annotateCurrentSpan("ci.attempts", count))
           )
