@@ -158,6 +158,64 @@ describe("cos-ci", () => {
       expect(outcome.stdout).toContain("state:         Running\n")
     }).pipe(Effect.scoped))
 
+  it.live("cancels several jobs and reports each", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      const running = yield* emulator.seedJob({ state: "Running" })
+      const finished = yield* emulator.seedJob({ state: "Success" })
+      const paused = yield* emulator.seedJob({ state: "Pause" })
+
+      const outcome = yield* cosCi([
+        "jobs",
+        "cancel",
+        running.jobId,
+        finished.jobId,
+        paused.jobId,
+        running.jobId,
+        ...bucketArgs,
+        "--endpoint",
+        emulator.url
+      ])
+      const stdout = outcome.stdout.trimEnd().split("\n")
+      const stderr = outcome.stderr.trimEnd().split("\n")
+
+      expect(outcome.code).toBe(3)
+      expect(stdout).toHaveLength(2)
+      expect(stdout[0]).toMatch(new RegExp(`^Cancelled batch job ${running.jobId}\\. request id: \\S+$`))
+      expect(stdout[1]).toMatch(new RegExp(`^Cancelled batch job ${paused.jobId}\\. request id: \\S+$`))
+      expect(stderr[0]).toBe(`error: batch job ${finished.jobId} was not cancelled`)
+      expect(stderr[1]).toMatch(/^  error: InvalidArgument: /)
+      expect(yield* emulator.requests).toHaveLength(3)
+    }).pipe(Effect.scoped))
+
+  it.live("checks every id before cancelling any", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      const job = yield* emulator.seedJob({ state: "Running" })
+      const outcome = yield* cosCi(["jobs", "cancel", job.jobId, "b/1", ...bucketArgs, "--endpoint", emulator.url])
+
+      expect(outcome.code).toBe(2)
+      expect(outcome.stderr).toMatch(/^error: Invalid jobIds\[1\] "b\/1": /)
+      expect(yield* emulator.requests).toHaveLength(0)
+    }).pipe(Effect.scoped))
+
+  it.live("lists jobs in a state", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      const older = yield* emulator.seedJob({ state: "Running", name: "older", creationTime: new Date("2026-01-01T00:00:00Z") })
+      yield* emulator.seedJob({ state: "Success", name: "done" })
+      const newer = yield* emulator.seedJob({ state: "Running", name: "newer", creationTime: new Date("2026-01-02T00:00:00Z") })
+
+      const outcome = yield* cosCi(["jobs", "list", "--state", "Running", ...bucketArgs, "--endpoint", emulator.url])
+
+      expect(outcome.code).toBe(0)
+      expect(outcome.stdout).toBe(
+        `${newer.jobId}\tRunning\tWorkflow\t2026-01-02T00:00:00.000Z\tnewer\n` +
+          `${older.jobId}\tRunning\tWorkflow\t2026-01-01T00:00:00.000Z\tolder\n`
+      )
+      expect((yield* emulator.requests)[0].url).toBe("/inventorytriggerjob?size=100&states=Running")
+    }).pipe(Effect.scoped))
+
   it.live("documents every option and its unit", () =>
     Effect.gen(function*() {
       const outcome = yield* cosCi(["jobs", "cancel", "--help"], {})

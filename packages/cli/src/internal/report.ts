@@ -1,7 +1,8 @@
 import * as ValidationError from "@effect/cli/ValidationError"
+import type * as BatchJob from "@effect-cos/ci-jobs/BatchJob"
 import type * as CiError from "@effect-cos/http/CiError"
 import * as ConfigError from "effect/ConfigError"
-import * as Predicate from "effect/Predicate"
+import * as Data from "effect/Data"
 
 /** @internal */
 export const ExitCode = {
@@ -15,6 +16,21 @@ export const ExitCode = {
 /** @internal */
 export type ExitCode = typeof ExitCode[keyof typeof ExitCode]
 
+/**
+ * A command that has already reported its failures and only needs to end with this exit code.
+ *
+ * @internal
+ */
+export class CommandFailed extends Data.TaggedError("CommandFailed")<{ readonly exitCode: ExitCode }> {}
+
+/** @internal */
+export type CommandError =
+  | CiError.CiError
+  | BatchJob.BatchJobNotFound
+  | CommandFailed
+  | ConfigError.ConfigError
+  | ValidationError.ValidationError
+
 /** @internal */
 export interface Report {
   readonly exitCode: ExitCode
@@ -22,25 +38,17 @@ export interface Report {
   readonly lines: ReadonlyArray<string>
 }
 
-type BatchJobNotFound = { readonly _tag: "BatchJobNotFound"; readonly jobId: string; readonly requestId: string | undefined }
-type BatchJobWaitTimeout = { readonly _tag: "BatchJobWaitTimeout"; readonly message: string }
-
-/** Every failure a command can end with. */
-export type CommandError =
-  | CiError.CiError
-  | BatchJobNotFound
-  | BatchJobWaitTimeout
-  | ConfigError.ConfigError
-  | ValidationError.ValidationError
-
 const requestIdLine = (requestId: string | undefined): ReadonlyArray<string> =>
   requestId === undefined ? [] : [`request id: ${requestId}`]
 
 const configLines = (error: ConfigError.ConfigError): ReadonlyArray<string> => {
-  // The only settings read from Config are the credentials, so name the variable to set.
+  // Credentials are the only settings read from Config alone, so name the variable to set.
   const missing = /Expected (\w+) to exist/.exec(String(error))
   if (missing !== null) {
-    return [`error: ${missing[1]} is not set`, "Set COS_SECRET_ID and COS_SECRET_KEY (and COS_SESSION_TOKEN for temporary credentials)."]
+    return [
+      `error: ${missing[1]} is not set`,
+      "Set COS_SECRET_ID and COS_SECRET_KEY, and COS_SESSION_TOKEN for temporary credentials."
+    ]
   }
   return [`error: invalid configuration: ${String(error)}`]
 }
@@ -61,6 +69,8 @@ export const report = (error: CommandError): Report => {
   }
 
   switch (error._tag) {
+    case "CommandFailed":
+      return { exitCode: error.exitCode, lines: [] }
     case "CiInvalidInput":
       return { exitCode: ExitCode.InvalidInput, lines: [`error: ${error.message}`] }
     case "CiServiceError":
@@ -73,16 +83,17 @@ export const report = (error: CommandError): Report => {
           ...(error.traceId === undefined ? [] : [`trace id: ${error.traceId}`])
         ]
       }
-    case "CiHttpError":
+    case "CiHttpError": {
+      const contentType = error.contentType === undefined ? "" : ` (${error.contentType})`
       return {
         exitCode: ExitCode.ServiceError,
         lines: [
-          `error: HTTP ${error.status} without a CI error document` +
-          (error.contentType === undefined ? "" : ` (${error.contentType})`),
+          `error: HTTP ${error.status} without a CI error document${contentType}`,
           ...requestIdLine(error.requestId),
           ...(error.bodyPreview === "" ? [] : [`body: ${error.bodyPreview}`])
         ]
       }
+    }
     case "CiDecodeError":
       return {
         exitCode: ExitCode.ServiceError,
@@ -93,8 +104,6 @@ export const report = (error: CommandError): Report => {
         exitCode: ExitCode.ServiceError,
         lines: [`error: batch job ${error.jobId} does not exist`, ...requestIdLine(error.requestId)]
       }
-    case "BatchJobWaitTimeout":
-      return { exitCode: ExitCode.ServiceError, lines: [`error: ${error.message}`] }
     case "CiTransportError":
       return {
         exitCode: ExitCode.TransportError,
@@ -102,7 +111,3 @@ export const report = (error: CommandError): Report => {
       }
   }
 }
-
-/** @internal */
-export const isCommandError = (u: unknown): u is CommandError =>
-  ValidationError.isValidationError(u) || ConfigError.isConfigError(u) || Predicate.hasProperty(u, "_tag")
