@@ -1,5 +1,5 @@
 /**
- * What a batch data processing job (`/inventorytriggerjob`) looks like once read back from CI.
+ * The batch data processing job (`/inventorytriggerjob`) as read back from CI.
  *
  * @since 0.1.0
  */
@@ -102,7 +102,7 @@ export interface BatchJob {
 }
 
 /**
- * What a successful cancel returns: only the request id, because CI answers with an empty body.
+ * The result of a successful cancel: only the request id, because CI returns an empty body.
  *
  * @since 0.1.0
  * @category models

@@ -17,7 +17,7 @@ import * as internalCreate from "./internal/create.js"
 import * as internalList from "./internal/list.js"
 
 /**
- * What {@link cancel} can fail with.
+ * Errors of {@link cancel}.
  *
  * @since 0.1.0
  * @category models
@@ -25,7 +25,7 @@ import * as internalList from "./internal/list.js"
 export type CancelError = CiError.CiInvalidInput | CiError.CiRequestError | CiError.CiDecodeError
 
 /**
- * What {@link describe} can fail with.
+ * Errors of {@link describe}.
  *
  * @since 0.1.0
  * @category models
@@ -40,7 +40,7 @@ export type DescribeError =
  * Cancels a batch job: `PUT /inventorytriggerjob/<jobId>?cancel`, with `cancel` signed.
  *
  * The job id must be 1 to 128 letters, digits or `-`; any other id fails with `CiInvalidInput`
- * and nothing is sent. CI answers a successful cancel with an empty body, so the result is the
+ * and nothing is sent. CI returns an empty body for a successful cancel, so the result is the
  * request id alone. Errors CI reports, such as a job that already finished, come back as
  * `CiServiceError` with CI's code.
  *
@@ -198,7 +198,7 @@ export type CreateError = CiError.CiInvalidInput | CiError.CiRequestError | CiEr
  * optional fields are left out of the body rather than sent empty.
  *
  * CI has no idempotency key for this call, so it is retried only after throttling (status 429 or
- * `SlowDown`), which CI answers without starting anything. After a timeout, a reset connection or
+ * `SlowDown`), which CI returns without starting anything. After a timeout, a reset connection or
  * a 5xx the job may or may not exist: the call fails with that error, and `listPage` with `name`
  * tells which.
  *

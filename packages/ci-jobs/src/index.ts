@@ -3,7 +3,7 @@
  */
 
 /**
- * What a batch data processing job looks like once read back from CI.
+ * The batch data processing job as read back from CI.
  *
  * @since 0.1.0
  */

@@ -2,7 +2,6 @@ import type * as BatchJob from "@effect-cos/ci-jobs/BatchJob"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import type * as CiClient from "@effect-cos/http/CiClient"
 import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
-import * as Signer from "@effect-cos/signer/Signer"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
@@ -47,18 +46,9 @@ export const cancelOutcome = (id: string = jobId) =>
     return { result, sent }
   })
 
-export const errorXml = (code: string, message: string, requestId?: string) =>
-  `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message>` +
-  (requestId === undefined ? "" : `<RequestId>${requestId}</RequestId>`) +
-  `</Error>`
+export const errorXml = TestHttpClient.errorDocument
 
-export const parsedAuthorization = (authorization: string | undefined): Signer.ParsedAuthorization => {
-  const parsed = Signer.parseAuthorization(authorization ?? "")
-  if (Either.isLeft(parsed)) {
-    throw new Error(`malformed Authorization ${authorization}: ${parsed.left}`)
-  }
-  return parsed.right
-}
+export const parsedAuthorization = TestHttpClient.authorizationOf
 
 /** A job with every optional field undefined, for exact comparisons of decoded jobs. */
 export const batchJob = (

@@ -33,7 +33,7 @@ const program = Effect.gen(function*() {
     return { job, requestId }
   }).pipe(Effect.provide(client))
 
-  // The emulator checked the Authorization of both requests; show what it received and answered.
+  // The emulator verified the Authorization of both requests. Show what it received and returned.
   const requests = yield* emulator.requests
   for (const request of requests) {
     yield* Console.log(`emulator: ${request.method} ${request.url} -> ${request.status} (signature verified)`)

@@ -16,7 +16,7 @@ import * as internal from "./internal/report.js"
  * - `0` the command succeeded;
  * - `1` an unexpected failure, such as a bug;
  * - `2` invalid input: a bad argument or option, or missing credentials; nothing was sent;
- * - `3` CI (or a proxy in front of it) rejected the request or answered with something unreadable;
+ * - `3` CI, or a proxy in front of it, rejected the request or returned something unreadable;
  * - `4` no complete response arrived: timeout, reset or refused connection, DNS or TLS failure.
  *
  * @since 0.1.0

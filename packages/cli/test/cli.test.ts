@@ -7,7 +7,7 @@ import * as Net from "node:net"
 import * as Path from "node:path"
 
 // `cos-ci` runs as a real child process against the emulator on a loopback port, so these tests
-// see exactly what an operator sees: stdout, stderr and the exit code.
+// check exactly what an operator gets: stdout, stderr and the exit code.
 
 const packageDir = Path.resolve(import.meta.dirname, "..")
 const tsx = Path.join(packageDir, "node_modules", ".bin", "tsx")
@@ -29,7 +29,11 @@ const cosCi = (args: ReadonlyArray<string>, env: Record<string, string> = creden
       [bin, ...args],
       { env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env }, timeout: 30_000 },
       (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === "number" ? error.code : null
+        let code: number | null = 0
+        if (error !== null) {
+          // A process killed by a signal or the timeout has no exit code.
+          code = typeof error.code === "number" ? error.code : null
+        }
         resume(Effect.succeed({ code, stdout, stderr }))
       }
     )
@@ -38,7 +42,7 @@ const cosCi = (args: ReadonlyArray<string>, env: Record<string, string> = creden
 
 const bucketArgs = ["--bucket", "examplebucket-1250000000", "--region", "ap-guangzhou"]
 
-/** A loopback port with nothing listening on it. */
+/** Finds a loopback port with nothing listening on it. */
 const closedPort = Effect.async<number>((resume) => {
   const server = Net.createServer()
   server.listen(0, "127.0.0.1", () => {

@@ -97,7 +97,7 @@ export interface CiResponse {
 }
 
 /**
- * What {@link CiClient.Service.send} can fail with.
+ * Errors of {@link CiClient.Service.send}.
  *
  * @since 0.1.0
  * @category models
@@ -182,7 +182,7 @@ export interface ConfigOptions {
 }
 
 /**
- * Where {@link layerConfig} reads each setting unless told otherwise: the environment variables
+ * Default sources of the {@link layerConfig} settings: the environment variables
  * `COS_BUCKET`, `COS_REGION`, `COS_SECRET_ID`, `COS_SECRET_KEY`, and the optional
  * `COS_SESSION_TOKEN`, `COS_CI_ENDPOINT` and `COS_CI_TIMEOUT` (a duration such as `10 seconds`).
  *

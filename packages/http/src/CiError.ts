@@ -2,9 +2,9 @@
  * The errors a CI call can fail with. Each is a `Schema.TaggedError`, so it can be handled with
  * `Effect.catchTag` and serialized with its schema.
  *
- * - {@link CiServiceError}: CI answered with an `<Error>` document.
- * - {@link CiHttpError}: CI (or something in front of it) answered with a non-2xx status and no
- *   usable error document: an empty body, an HTML page, malformed XML.
+ * - {@link CiServiceError}: CI returned an `<Error>` document.
+ * - {@link CiHttpError}: CI, or a proxy in front of it, returned a non-2xx status without a usable
+ *   error document: an empty body, an HTML page, malformed XML.
  * - {@link CiTransportError}: no complete response arrived: timeout, reset connection, refused
  *   connection, DNS or TLS failure.
  * - {@link CiDecodeError}: a successful response whose body is not what the operation returns.
@@ -18,7 +18,7 @@ import * as Schema from "effect/Schema"
 const OptionalString = Schema.UndefinedOr(Schema.String)
 
 /**
- * CI answered with an `<Error>` document, on an error status or, rarely, on a 2xx status.
+ * CI returned an `<Error>` document, on an error status or, rarely, on a 2xx status.
  * `code` is the raw `<Code>`, including codes this library does not know.
  *
  * @since 0.1.0
@@ -62,7 +62,7 @@ export class CiHttpError extends Schema.TaggedError<CiHttpError>()("CiHttpError"
 }
 
 /**
- * Why no complete response arrived.
+ * The reason no complete response arrived.
  *
  * - `Timeout`: the attempt took longer than the per-attempt timeout, including reading the body.
  * - `ConnectionReset`: the connection was closed or reset before the response was complete.
@@ -89,7 +89,7 @@ export class CiTransportError extends Schema.TaggedError<CiTransportError>()("Ci
   reason: TransportFailure,
   method: Schema.String,
   url: Schema.String,
-  /** What the HTTP stack reported, such as `connect ECONNREFUSED 127.0.0.1:9`. */
+  /** The message of the HTTP stack, such as `connect ECONNREFUSED 127.0.0.1:9`. */
   description: Schema.String,
   cause: Schema.optional(Schema.Defect)
 }) {
@@ -107,7 +107,7 @@ export class CiTransportError extends Schema.TaggedError<CiTransportError>()("Ci
 export class CiDecodeError extends Schema.TaggedError<CiDecodeError>()("CiDecodeError", {
   status: Schema.Number,
   requestId: OptionalString,
-  /** What was wrong with the body. */
+  /** The problem with the body. */
   reason: Schema.String,
   bodyPreview: Schema.String
 }) {
@@ -128,7 +128,7 @@ export class CiInvalidInput extends Schema.TaggedError<CiInvalidInput>()("CiInva
   field: Schema.String,
   /** The rejected value, as given. */
   value: Schema.String,
-  /** Why it was rejected. */
+  /** The rule the value breaks. */
   reason: Schema.String
 }) {
   override get message(): string {

@@ -1,8 +1,8 @@
 /**
  * When and how often a failed CI request is sent again.
  *
- * Two separate pieces decide a retry. {@link isRetryable} says whether an error can succeed on a
- * second try at all. The `Schedule` says how long to wait and when to give up. A client takes any
+ * Two separate pieces decide a retry. {@link isRetryable} decides whether an error can succeed on a
+ * second try at all. The `Schedule` decides how long to wait and when to give up. A client takes any
  * schedule you pass and always applies `isRetryable`, so a generous schedule can never turn a
  * `403 AccessDenied` into four requests.
  *
@@ -33,7 +33,7 @@ export const retryableStatuses: ReadonlySet<number> = new Set([408, 429, 500, 50
 export const retryableCodes: ReadonlySet<string> = new Set(["SlowDown", "InternalError", "ServiceUnavailable"])
 
 /**
- * Whether a failed request can succeed when sent again unchanged:
+ * Returns whether a failed request can succeed when sent again unchanged:
  *
  * - a timeout or a reset connection;
  * - status 408, 429, 500, 502, 503 or 504, with or without an error document;
@@ -65,7 +65,7 @@ export const isRetryable = (error: CiError.CiError): boolean => {
 }
 
 /**
- * Whether CI turned the request away because of its rate limit: status 429 or code `SlowDown`.
+ * Returns whether CI rejected the request because of its rate limit: status 429 or code `SlowDown`.
  * Such a request was not acted on, so even a request that must not run twice can be sent again.
  *
  * @since 0.1.0
@@ -135,7 +135,7 @@ export const exponentialWithFullJitter = (options: {
 }
 
 /**
- * The retry schedule clients use unless told otherwise: {@link exponentialWithFullJitter} with a
+ * The default retry schedule of every client: {@link exponentialWithFullJitter} with a
  * 100 ms base, a 20 s cap and 3 retries. Replace it per client with the `retrySchedule` option.
  *
  * @since 0.1.0

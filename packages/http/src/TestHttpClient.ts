@@ -1,6 +1,6 @@
 /**
- * A stub `HttpClient` for tests: it answers every request from a function you write and records
- * what it was sent, so a test can check both the exact request and the typed result without a
+ * A stub `HttpClient` for tests. It replies to every request from a function you write and records
+ * what it received, so a test can check both the exact request and the typed result without a
  * network.
  *
  * @example
@@ -20,8 +20,10 @@ import type * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Signer from "@effect-cos/signer/Signer"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
 import * as CiClient from "./CiClient.js"
@@ -46,7 +48,7 @@ export interface RecordedRequest {
 /**
  * What the stub does with one request.
  *
- * - `Respond`: answer with this status, headers and body.
+ * - `Respond`: reply with this status, headers and body.
  * - `StallBody`: send the status and headers, then the start of the body, and never finish.
  * - `Reset`: fail as if the connection had been reset (`ECONNRESET`).
  * - `Refuse`: fail as if nothing listened on the port (`ECONNREFUSED`).
@@ -158,7 +160,7 @@ const recordBody = (body: HttpBody.HttpBody): string => {
 const socketError = (code: string, message: string) => Object.assign(new Error(message), { code })
 
 /**
- * Provides an `HttpClient` that answers with `handler` and a {@link TestHttpClient} that lists the
+ * Provides an `HttpClient` that replies with `handler` and a {@link TestHttpClient} that lists the
  * requests it received.
  *
  * @since 0.1.0
@@ -249,3 +251,29 @@ export const layerCiClient = (
   options: CiClient.CiClientOptions
 ): Layer.Layer<CiClient.CiClient | TestHttpClient, CiError.CiInvalidInput> =>
   CiClient.layer(options).pipe(Layer.provideMerge(layer(handler)))
+
+/**
+ * Builds an `<Error>` document as CI sends it, for the body of a stub reply.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const errorDocument = (code: string, message: string, requestId?: string): string =>
+  `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message>` +
+  (requestId === undefined ? "" : `<RequestId>${requestId}</RequestId>`) +
+  "</Error>"
+
+/**
+ * Parses the `Authorization` header of a recorded request, so a test can check what was signed.
+ * Throws when the header is missing or malformed, which fails the test with the header's value.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const authorizationOf = (header: string | undefined): Signer.ParsedAuthorization => {
+  const parsed = Signer.parseAuthorization(header ?? "")
+  if (Either.isLeft(parsed)) {
+    throw new Error(`malformed Authorization ${JSON.stringify(header)}: ${parsed.left}`)
+  }
+  return parsed.right
+}

@@ -1,8 +1,6 @@
 import type * as CiClient from "@effect-cos/http/CiClient"
 import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
-import * as Signer from "@effect-cos/signer/Signer"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
@@ -50,16 +48,6 @@ export const runWithClock = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     return yield* Fiber.join(fiber)
   })
 
-/** An `<Error>` document as CI sends it. */
-export const errorXml = (code: string, message: string, requestId?: string) =>
-  `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message>` +
-  (requestId === undefined ? "" : `<RequestId>${requestId}</RequestId>`) +
-  `</Error>`
+export const errorXml = TestHttpClient.errorDocument
 
-export const parsedAuthorization = (authorization: string | undefined): Signer.ParsedAuthorization => {
-  const parsed = Signer.parseAuthorization(authorization ?? "")
-  if (Either.isLeft(parsed)) {
-    throw new Error(`malformed Authorization ${authorization}: ${parsed.left}`)
-  }
-  return parsed.right
-}
+export const parsedAuthorization = TestHttpClient.authorizationOf

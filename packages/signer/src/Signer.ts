@@ -34,7 +34,7 @@ export interface KeyTime {
 }
 
 /**
- * What a signature covers.
+ * The parts of a request that a signature covers.
  *
  * @since 0.1.0
  * @category models

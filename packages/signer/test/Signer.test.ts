@@ -72,7 +72,7 @@ describe("Signer", () => {
     )
   })
 
-  it("signs the host it is given, so a COS host gives a different signature", () => {
+  it("signs the given host, not the COS host", () => {
     const base = {
       method: "PUT",
       pathname: `/inventorytriggerjob/${fixture.jobId}`,

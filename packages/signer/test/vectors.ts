@@ -3,10 +3,10 @@ import type * as Signer from "@effect-cos/signer/Signer"
 
 // Known-answer vectors for the COS sha1 signature.
 //
-// D1 and D2 are the two worked examples on the COS signature page (cloud.tencent.com/document/product/436/7778);
-// they sign `date`, which the default header filter leaves out, so they use an explicit header list.
+// D1 and D2 are the two worked examples on the COS signature page (cloud.tencent.com/document/product/436/7778).
+// They sign `date`, which the default header filter leaves out, so they use an explicit header list.
 // N1 to N8 and V1 to V6 were produced by `COS.getAuthorization` of cos-nodejs-sdk-v5@3.0.0 with fixed key
-// times; N6 is the exception and holds the value in the published key order, where that SDK differs.
+// times. N6 is the exception: it holds the value in the published key order, where that SDK differs.
 
 /** A request to sign and the expected result. */
 export interface Vector {

@@ -65,7 +65,7 @@ export const cancel = Effect.fn("BatchJobs.cancel")(function*(jobId: string) {
   yield* annotate(client, jobId)
   const id = yield* validateJobId(jobId)
 
-  // CI answers with 200 and an empty body; the client has already turned any error into a typed
+  // CI returns 200 and an empty body, and the client has already turned any error into a typed
   // failure, so there is nothing to parse here.
   const response = yield* client.send({ method: "PUT", path: [resource, id], query: { cancel: "" } })
   return { requestId: response.requestId }

@@ -146,7 +146,7 @@ export const make = (options: CiClient.CiClientOptions) =>
     const transformed = options.transformClient === undefined ? baseClient : options.transformClient(baseClient)
 
     // Signing is the last request transform, so it runs on every attempt with a fresh key time
-    // and sees the final URL.
+    // and signs the final URL.
     const signedClient = HttpClient.mapRequestEffect(transformed, (request) =>
       Effect.gen(function*() {
         const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)

@@ -33,7 +33,7 @@ export const preview = (body: string): string =>
 
 const nonEmpty = (value: string | undefined): string | undefined => (value === "" ? undefined : value)
 
-// Gateways in front of CI sometimes answer in JSON; the Go SDK accepts the same shape.
+// Gateways in front of CI sometimes reply in JSON. The Go SDK accepts the same shape.
 const parseJsonError = (exchange: Exchange): CiServiceError | undefined => {
   let document: unknown
   try {

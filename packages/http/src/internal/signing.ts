@@ -45,7 +45,7 @@ const parseQuery = (search: string): Record<string, string> => {
 /**
  * Returns the headers to add to a request so that it is signed: `Authorization`, and the session
  * token when there is one. Host, path and query are taken from the final URL, so what is signed is
- * what the HTTP stack sends, whatever the request's own headers say.
+ * what the HTTP stack sends, whatever the request's own headers contain.
  *
  * @internal
  */

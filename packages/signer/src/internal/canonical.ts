@@ -51,8 +51,13 @@ export const canonicalize = (entries: Iterable<readonly [string, ParameterValue]
     items.push({ key: canonicalKey(name), value: canonicalValue(value) })
   }
 
-  // Compare by UTF-16 code unit: encoded keys are pure ASCII, so this is byte order.
-  items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  // Encoded keys are pure ASCII, so comparing UTF-16 code units is byte order.
+  items.sort((a, b) => {
+    if (a.key === b.key) {
+      return 0
+    }
+    return a.key < b.key ? -1 : 1
+  })
 
   return {
     keyList: items.map((item) => item.key).join(";"),
