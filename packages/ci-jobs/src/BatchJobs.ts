@@ -285,11 +285,12 @@ export const listPage: (options?: ListOptions) => Effect.Effect<ListPage, ListEr
 
 /**
  * Every batch job that matches, page by page. A page is requested only when the stream is pulled
- * past the previous one. Paging stops at a page without a `nextToken` or without jobs, and after
- * `limit` jobs when given (a positive integer).
+ * past the previous one. Paging stops at a page without a `nextToken`, and after `limit` jobs when
+ * given (a positive integer). An empty page that has a `nextToken` is followed, because a server
+ * that filters after paging can send one in the middle of the list.
  *
- * Fails with `CiDecodeError` when a page returns the same `NextToken` that was sent for it, because
- * paging would otherwise repeat that page forever.
+ * Fails with `CiDecodeError` when a page returns the same `NextToken` that was sent for it, or
+ * after 100 empty pages in a row, because paging would otherwise never end.
  *
  * @example
  * ```ts

@@ -243,6 +243,47 @@ describe("BatchJobs.cancel", () => {
     }
   })
 
+  describe("lost responses", () => {
+    const alreadyCancelled = xmlError(
+      400,
+      errorXml("InvalidArgument", `The job "${jobId}" is already finished in state Cancel.`, "REQ-2")
+    )
+    const jobIn = (state: string) =>
+      TestHttpClient.respond(200, {
+        body: `<Response><JobsDetail><JobId>${jobId}</JobId><State>${state}</State></JobsDetail></Response>`
+      })
+
+    it.effect("succeeds when a retry finds the job already cancelled", () =>
+      Effect.gen(function*() {
+        const { result, sent } = yield* cancelOutcome()
+        expect(result).toStrictEqual(Either.right({ requestId: "REQ-2" }))
+        expect(sent.map((request) => `${request.method} ${new URL(request.url).pathname}`)).toStrictEqual([
+          `PUT /inventorytriggerjob/${jobId}`,
+          `PUT /inventorytriggerjob/${jobId}`,
+          `GET /inventorytriggerjob/${jobId}`
+        ])
+      }).pipe(Effect.provide(stubLayer(
+        TestHttpClient.sequence(TestHttpClient.hang, alreadyCancelled, jobIn("Cancel")),
+        { timeout: "2 seconds" }
+      ))))
+
+    it.effect("keeps the rejection when the job is not cancelled", () =>
+      Effect.gen(function*() {
+        const { result, sent } = yield* cancelOutcome()
+        expect(sent).toHaveLength(3)
+        expect(result).toMatchObject({ left: { _tag: "CiServiceError", code: "InvalidArgument", requestId: "REQ-2" } })
+      }).pipe(Effect.provide(stubLayer(
+        TestHttpClient.sequence(TestHttpClient.respond(503), alreadyCancelled, jobIn("Success"))
+      ))))
+
+    it.effect("does not look up the job after a first-attempt rejection", () =>
+      Effect.gen(function*() {
+        const { result, sent } = yield* cancelOutcome()
+        expect(sent).toHaveLength(1)
+        expect(result).toMatchObject({ left: { _tag: "CiServiceError", code: "InvalidArgument" } })
+      }).pipe(Effect.provide(stubLayer(TestHttpClient.sequence(alreadyCancelled, jobIn("Cancel"))))))
+  })
+
   describe("error bodies", () => {
     it.effect("keeps the status and request id of an empty 503 after retries", () =>
       Effect.gen(function*() {

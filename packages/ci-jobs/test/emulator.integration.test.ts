@@ -90,6 +90,26 @@ describe("BatchJobs against the emulator", () => {
         expect(job.creationTime?.getTime()).toBe(Math.floor(seeded.creationTime.getTime() / 1000) * 1000)
       })))
 
+  it.live("reports success when a timed-out attempt had cancelled the job", () =>
+    withEmulator((emulator) =>
+      Effect.gen(function*() {
+        const job = yield* emulator.seedJob({ state: "Running" })
+        // The client gives up on the first attempt after 2 s, but the emulator cancels the job at
+        // 2.2 s. The retry, sent at 2 s, is handled at 3 s and finds the job already cancelled.
+        yield* emulator.injectFault({ fault: { _tag: "Delay", millis: 2200 }, method: "PUT" })
+        yield* emulator.injectFault({ fault: { _tag: "Delay", millis: 1000 }, method: "PUT" })
+
+        const result = yield* BatchJobs.cancel(job.jobId)
+        const requests = yield* emulator.requests
+
+        expect(result.requestId).toMatch(/^\S+$/)
+        expect(requests.map((request) => `${request.method} ${request.status}`)).toStrictEqual([
+          "PUT 200",
+          "PUT 400",
+          "GET 200"
+        ])
+      }), { client: { timeout: "2 seconds", retrySchedule: Schedule.recurs(3) } }))
+
   it.live("reports a finished job as the emulator's error, once", () =>
     withEmulator((emulator) =>
       Effect.gen(function*() {

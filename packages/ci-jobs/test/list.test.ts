@@ -340,12 +340,25 @@ describe("BatchJobs.list", () => {
       expect(sent).toHaveLength(2)
     }).pipe(Effect.provide(stubLayer(pagesByToken({ "": page(["a"], "t1"), t1: page(["b"], "") })))))
 
-  it.effect("stops at an empty page that still has a token", () =>
+  it.effect("follows an empty page that has a token", () =>
     Effect.gen(function*() {
       const { result, sent } = yield* streamOutcome(BatchJobs.list())
-      expect(jobIds(result)).toStrictEqual(Either.right(["a"]))
-      expect(sent).toHaveLength(2)
-    }).pipe(Effect.provide(stubLayer(pagesByToken({ "": page(["a"], "t1"), t1: page([], "t2") })))))
+      expect(jobIds(result)).toStrictEqual(Either.right(["a", "c"]))
+      expect(sent).toHaveLength(3)
+    }).pipe(Effect.provide(stubLayer(pagesByToken({ "": page(["a"], "t1"), t1: page([], "t2"), t2: page(["c"]) })))))
+
+  it.effect("fails after 100 empty pages in a row", () =>
+    Effect.gen(function*() {
+      const { result, sent } = yield* streamOutcome(BatchJobs.list())
+      expect(sent).toHaveLength(101)
+      expect(result).toMatchObject({
+        left: { _tag: "CiDecodeError", reason: "CI sent 100 empty pages in a row, each with a new NextToken" }
+      })
+    }).pipe(Effect.provide(stubLayer((request) => {
+      // Every page is empty and points to a token never seen before.
+      const token = new URL(request.url).searchParams.get("nextToken") ?? "t0"
+      return token === "t0" ? page(["a"], "t1") : page([], `${token}x`)
+    }))))
 
   it.effect("returns no jobs for an empty first page", () =>
     Effect.gen(function*() {

@@ -9,9 +9,8 @@ import * as Path from "node:path"
 // `cos-ci` runs as a real child process against the emulator on a loopback port, so these tests
 // check exactly what an operator gets: stdout, stderr and the exit code.
 
-const packageDir = Path.resolve(import.meta.dirname, "..")
-const tsx = Path.join(packageDir, "node_modules", ".bin", "tsx")
-const bin = Path.join(packageDir, "src", "bin.ts")
+// The executable the package's "bin" entry names.
+const bin = Path.resolve(import.meta.dirname, "..", "bin", "cos-ci.mjs")
 
 interface Outcome {
   readonly code: number | null
@@ -21,13 +20,17 @@ interface Outcome {
 
 const credentials = { COS_SECRET_ID: "AKIDEXAMPLE", COS_SECRET_KEY: "SECRETKEYEXAMPLE" }
 
-const cosCi = (args: ReadonlyArray<string>, env: Record<string, string> = credentials) =>
+const repositoryRoot = Path.resolve(import.meta.dirname, "..", "..", "..")
+
+/** Runs `cos-ci` directly, or with `viaPnpm` as the README shows it: `pnpm -s cos-ci` from the root. */
+const cosCi = (args: ReadonlyArray<string>, env: Record<string, string> = credentials, viaPnpm = false) =>
   Effect.async<Outcome>((resume) => {
+    const [file, fileArgs] = viaPnpm ? ["pnpm", ["-s", "cos-ci", ...args]] : [process.execPath, [bin, ...args]]
     // Only what the CLI needs: no COS_* variables leak in from the machine running the tests.
     const child = ChildProcess.execFile(
-      tsx,
-      [bin, ...args],
-      { env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env }, timeout: 30_000 },
+      file,
+      fileArgs,
+      { cwd: repositoryRoot, env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env }, timeout: 30_000, maxBuffer: 1 << 24 },
       (error, stdout, stderr) => {
         let code: number | null = 0
         if (error !== null) {
@@ -125,11 +128,54 @@ describe("cos-ci", () => {
       expect(outcome.stderr).toMatch(/^error: Invalid bucket "evil.com\/x-1": /)
     }))
 
-  it.live("exits 2 for a timeout that is not a number", () =>
+  for (const value of ["soon", "0", "-1", "0x10", "1e400", ""]) {
+    it.live(`exits 2 for --timeout ${JSON.stringify(value)}`, () =>
+      Effect.gen(function*() {
+        const outcome = yield* cosCi(["jobs", "cancel", "b1", ...bucketArgs, "--timeout", value])
+        expect(outcome.code).toBe(2)
+        expect(outcome.stderr).toBe(
+          `error: Invalid --timeout ${JSON.stringify(value)}: must be a positive number of seconds, such as 10 or 2.5\n`
+        )
+      }))
+  }
+
+  it.live("names every missing credential", () =>
     Effect.gen(function*() {
-      const outcome = yield* cosCi(["jobs", "cancel", "b1", ...bucketArgs, "--timeout", "soon"])
+      const outcome = yield* cosCi(["jobs", "cancel", "b1", ...bucketArgs], { COS_SECRET_ID: "AKIDEXAMPLE" })
       expect(outcome.code).toBe(2)
+      expect(outcome.stderr).toBe(
+        "error: COS_SECRET_KEY is not set\n" +
+          "Set COS_SECRET_ID and COS_SECRET_KEY, and COS_SESSION_TOKEN for temporary credentials.\n"
+      )
     }))
+
+  it.live("exits 2 for a session token that cannot be sent, and does not print it", () =>
+    Effect.gen(function*() {
+      const outcome = yield* cosCi(["jobs", "cancel", "b1", ...bucketArgs], {
+        ...credentials,
+        COS_SESSION_TOKEN: "TOPSECRET\nTOKEN"
+      })
+      expect(outcome.code).toBe(2)
+      expect(outcome.stderr).not.toContain("TOPSECRET")
+      expect(outcome.stderr).toContain("Invalid sessionToken \"<redacted>\"")
+    }))
+
+  it.live("writes a long report completely to a pipe", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      // 500 unknown jobs give about 100 KB on stderr, more than a pipe holds at once.
+      const ids = Array.from({ length: 500 }, (_, index) => `b${String(index).padStart(32, "0")}`)
+      const outcome = yield* cosCi(
+        ["jobs", "cancel", ...ids, "--concurrency", "16", ...bucketArgs, "--endpoint", emulator.url],
+        credentials,
+        true
+      )
+
+      expect(outcome.code).toBe(3)
+      expect(outcome.stderr.length).toBeGreaterThan(65_536)
+      expect(outcome.stderr.match(/was not cancelled/g)).toHaveLength(500)
+      expect(outcome.stderr).toMatch(new RegExp(`batch job ${ids[499]} was not cancelled\\n(  .*\\n)+$`))
+    }).pipe(Effect.scoped))
 
   it.live("exits 4 when nothing listens at the endpoint", () =>
     Effect.gen(function*() {

@@ -5,11 +5,11 @@
  * @since 0.1.0
  */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import * as Redacted from "effect/Redacted"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
+import * as Redacted from "effect/Redacted"
 import { parseArgs } from "node:util"
 import * as Emulator from "./Emulator.js"
 
@@ -40,6 +40,15 @@ const parsePort = (text: string | undefined): number => {
   return port
 }
 
+// Ports that fetch refuses to connect to ("bad ports" in the WHATWG Fetch standard), so the
+// fetch-based clients, cos-ci among them, could not reach an emulator listening there.
+const fetchBlockedPorts: ReadonlySet<number> = new Set([
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110,
+  111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532,
+  540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061,
+  6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080
+])
+
 const parseCommandLine = (): { readonly port: number } => {
   let values: { readonly port?: string | undefined; readonly help?: boolean | undefined }
   try {
@@ -55,7 +64,11 @@ const parseCommandLine = (): { readonly port: number } => {
     process.stdout.write(`${usage}\n`)
     process.exit(0)
   }
-  return { port: parsePort(values.port) }
+  const port = parsePort(values.port)
+  if (fetchBlockedPorts.has(port)) {
+    return exitWithUsageError(`Invalid --port "${port}": fetch, which cos-ci uses, refuses to connect to this port.`)
+  }
+  return { port }
 }
 
 const program = (port: number) =>
@@ -73,8 +86,10 @@ const program = (port: number) =>
         `  SecretKey: ${Redacted.value(credential.secretKey)}`,
         "",
         `Seeded a Running job: ${job.jobId}`,
-        "Cancel it with:",
-        `  pnpm cos-ci jobs cancel ${job.jobId} --bucket examplebucket-1250000000 --region ap-guangzhou --endpoint ${emulator.url}`,
+        "Cancel it from another terminal in the repository with:",
+        `  COS_SECRET_ID=${credential.secretId} COS_SECRET_KEY=${Redacted.value(credential.secretKey)} \\`,
+        `    pnpm -s cos-ci jobs cancel ${job.jobId} --bucket examplebucket-1250000000 --region ap-guangzhou \\`,
+        `    --endpoint ${emulator.url}`,
         "",
         "Press Ctrl+C to stop."
       ].join("\n")

@@ -70,6 +70,15 @@ describe("bin", () => {
       }))
   }
 
+  it.scopedLive("rejects a port that fetch refuses", () =>
+    Effect.gen(function*() {
+      const run = yield* spawnScoped(["--port", "6000"])
+      const code = yield* waitForExit(run)
+
+      expect(code).toBe(2)
+      expect(run.stderr()).toContain("Invalid --port \"6000\": fetch, which cos-ci uses, refuses to connect to this port.")
+    }))
+
   it.scopedLive("names the invalid port", () =>
     Effect.gen(function*() {
       const run = yield* spawnScoped(["--port", "abc"])
@@ -91,7 +100,9 @@ describe("bin", () => {
       expect(output).toContain("SecretId:  AKIDEXAMPLE")
       expect(output).toContain("SecretKey: SECRETKEYEXAMPLE")
       expect(output).toContain(
-        `pnpm cos-ci jobs cancel ${jobId![1]} --bucket examplebucket-1250000000 --region ap-guangzhou --endpoint ${url![1]}`
+        "  COS_SECRET_ID=AKIDEXAMPLE COS_SECRET_KEY=SECRETKEYEXAMPLE \\\n" +
+          `    pnpm -s cos-ci jobs cancel ${jobId![1]} --bucket examplebucket-1250000000 --region ap-guangzhou \\\n` +
+          `    --endpoint ${url![1]}\n`
       )
 
       const port = Number(url![2])

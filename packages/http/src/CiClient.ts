@@ -54,7 +54,7 @@ export interface CiClientOptions {
    * When to retry an error that {@link CiRetry.isRetryable} accepts (only throttling for requests
    * that are not idempotent). Defaults to `CiRetry.defaultSchedule`. Pass `Schedule.stop` to never retry.
    */
-  readonly retrySchedule?: Schedule.Schedule<unknown, CiError.CiRequestError | CiError.CiDecodeError> | undefined
+  readonly retrySchedule?: Schedule.Schedule<unknown, SendError> | undefined
   /** Changes the underlying `HttpClient`, for example to add a proxy or logging. Signing runs after it. */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
@@ -97,6 +97,21 @@ export interface CiResponse {
 }
 
 /**
+ * Hooks into one {@link CiClient.Service.send} call.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SendOptions {
+  /**
+   * Runs before each scheduled attempt with its number, starting at 1. An operation can use it to
+   * learn that its request was sent more than once, such as a cancel whose first response was lost.
+   * The single re-send after a clock-skew correction is part of the attempt it corrects.
+   */
+  readonly onAttempt?: ((attempt: number) => Effect.Effect<void>) | undefined
+}
+
+/**
  * Errors of {@link CiClient.Service.send}.
  *
  * @since 0.1.0
@@ -123,7 +138,7 @@ export declare namespace CiClient {
      * can be retried on the configured schedule and corrects clock skew once. Fails with the last
      * attempt's own error.
      */
-    readonly send: (request: CiRequest) => Effect.Effect<CiResponse, SendError>
+    readonly send: (request: CiRequest, options?: SendOptions) => Effect.Effect<CiResponse, SendError>
   }
 }
 

@@ -17,6 +17,8 @@ import * as Schema from "effect/Schema"
 
 const OptionalString = Schema.UndefinedOr(Schema.String)
 
+const maxShownValueLength = 200
+
 /**
  * CI returned an `<Error>` document, on an error status or, rarely, on a 2xx status.
  * `code` is the raw `<Code>`, including codes this library does not know.
@@ -132,7 +134,11 @@ export class CiInvalidInput extends Schema.TaggedError<CiInvalidInput>()("CiInva
   reason: Schema.String
 }) {
   override get message(): string {
-    return `Invalid ${this.field} ${JSON.stringify(this.value)}: ${this.reason}`
+    // A value of any length can arrive here, such as a mistyped job id; the message keeps its start.
+    const shown = this.value.length <= maxShownValueLength ?
+      JSON.stringify(this.value) :
+      `${JSON.stringify(this.value.slice(0, maxShownValueLength))}… (${this.value.length} characters)`
+    return `Invalid ${this.field} ${shown}: ${this.reason}`
   }
 }
 

@@ -50,6 +50,8 @@ export interface RecordedRequest {
  *
  * - `Respond`: reply with this status, headers and body.
  * - `StallBody`: send the status and headers, then the start of the body, and never finish.
+ * - `BreakBody`: send the status and headers, then the start of the body, then fail the body as a
+ *   connection closed halfway would.
  * - `Reset`: fail as if the connection had been reset (`ECONNRESET`).
  * - `Refuse`: fail as if nothing listened on the port (`ECONNREFUSED`).
  * - `Hang`: never answer.
@@ -65,7 +67,7 @@ export type Reply =
     readonly body: string
   }
   | {
-    readonly _tag: "StallBody"
+    readonly _tag: "StallBody" | "BreakBody"
     readonly status: number
     readonly headers: Readonly<Record<string, string>>
     readonly partialBody: string
@@ -110,6 +112,15 @@ export const stallBody = (
   status: number,
   options: { readonly headers?: Readonly<Record<string, string>>; readonly partialBody: string }
 ): Reply => ({ _tag: "StallBody", status, headers: options.headers ?? {}, partialBody: options.partialBody })
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const breakBody = (
+  status: number,
+  options: { readonly headers?: Readonly<Record<string, string>>; readonly partialBody: string }
+): Reply => ({ _tag: "BreakBody", status, headers: options.headers ?? {}, partialBody: options.partialBody })
 
 /**
  * @since 0.1.0
@@ -193,11 +204,16 @@ export const layer = (handler: Handler): Layer.Layer<HttpClient.HttpClient | Tes
                   headers: reply.headers
                 })
               )
-            case "StallBody": {
+            case "StallBody":
+            case "BreakBody": {
               const bytes = new TextEncoder().encode(reply.partialBody)
+              const breaks = reply._tag === "BreakBody"
               const stream = new ReadableStream<Uint8Array>({
                 start(controller) {
                   controller.enqueue(bytes)
+                  if (breaks) {
+                    controller.error(new TypeError("terminated", { cause: socketError("UND_ERR_SOCKET", "other side closed") }))
+                  }
                 }
               })
               return HttpClientResponse.fromWeb(request, new Response(stream, { status: reply.status, headers: reply.headers }))

@@ -2,6 +2,8 @@ import { describe, expect, it } from "@effect/vitest"
 import * as CiClient from "@effect-cos/http/CiClient"
 import { CiDecodeError, CiHttpError, CiInvalidInput, CiServiceError, CiTransportError } from "@effect-cos/http/CiError"
 import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Signer from "@effect-cos/signer/Signer"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Duration from "effect/Duration"
@@ -82,7 +84,18 @@ describe("CiClient", () => {
       ["timeout", { timeout: -5 }],
       ["timeout", { timeout: Duration.infinity }],
       ["secretId", { credentials: { secretId: "", secretKey: Redacted.make(secretKey) } }],
-      ["secretId", { credentials: { secretId: "AKID&q-signature=0", secretKey: Redacted.make(secretKey) } }]
+      ["secretId", { credentials: { secretId: "AKID&q-signature=0", secretKey: Redacted.make(secretKey) } }],
+      ["secretKey", { credentials: { secretId: "AKIDEXAMPLE", secretKey: Redacted.make("") } }],
+      ["sessionToken", {
+        credentials: { secretId: "AKIDEXAMPLE", secretKey: Redacted.make(secretKey), sessionToken: Redacted.make("令牌") }
+      }],
+      ["sessionToken", {
+        credentials: {
+          secretId: "AKIDEXAMPLE",
+          secretKey: Redacted.make(secretKey),
+          sessionToken: Redacted.make("TOPSECRET\nTOKEN")
+        }
+      }]
     ]
 
     for (const [field, overrides] of cases) {
@@ -95,6 +108,20 @@ describe("CiClient", () => {
           expect(error.field).toBe(field)
         }))
     }
+
+    it.effect("shows no part of an invalid session token", () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(yield* rejected({
+          credentials: { secretId: "AKIDEXAMPLE", secretKey: Redacted.make(secretKey), sessionToken: Redacted.make("TOP SECRET") }
+        }))
+        expect(error).toStrictEqual(
+          new CiInvalidInput({
+            field: "sessionToken",
+            value: "<redacted>",
+            reason: "must be printable ASCII without spaces, as STS issues it"
+          })
+        )
+      }))
 
     it.effect("accepts regions with several parts", () =>
       Effect.gen(function*() {
@@ -227,6 +254,44 @@ describe("CiClient", () => {
           "host"
         ])
       }).pipe(Effect.provide(stubLayer(() => TestHttpClient.respond(200)))))
+
+    it.effect("signs and sends header values trimmed, as HTTP sends them", () =>
+      Effect.gen(function*() {
+        yield* TestClock.setTime(fixtureTimeMillis)
+        yield* send()
+        const [request] = yield* requests
+        const expected = Signer.sign({
+          method: "PUT",
+          pathname: `/inventorytriggerjob/${jobId}`,
+          query: { cancel: "" },
+          headers: { host: ciHost, "content-length": "0", "x-cos-meta-note": "a  b" },
+          secretId: "AKIDEXAMPLE",
+          secretKey: Redacted.make(secretKey),
+          keyTime: { start: 1700000000, end: 1700000900 }
+        })
+
+        expect(request.headers["x-cos-meta-note"]).toBe("a  b")
+        expect(request.headers["authorization"]).toBe(expected)
+      }).pipe(Effect.provide(stubLayer(() => TestHttpClient.respond(200), {
+        transformClient: HttpClient.mapRequest(HttpClientRequest.setHeader("x-cos-meta-note", " \ta  b\t "))
+      }))))
+
+    for (
+      const [name, value, reason] of [
+        ["host", ciHost, "cannot be set: the host is taken from the endpoint URL"],
+        ["x-cos-meta-note", "中文", "must contain only visible ASCII characters, spaces and tabs"],
+        ["x-cos-meta-note", "a\u0001b", "must contain only visible ASCII characters, spaces and tabs"]
+      ] as const
+    ) {
+      it.effect(`rejects header ${name} ${JSON.stringify(value)} before sending`, () =>
+        Effect.gen(function*() {
+          const error = yield* Effect.flip(send())
+          expect(error).toStrictEqual(new CiInvalidInput({ field: `headers.${name}`, value, reason }))
+          expect(yield* requests).toHaveLength(0)
+        }).pipe(Effect.provide(stubLayer(() => TestHttpClient.respond(200), {
+          transformClient: HttpClient.mapRequest(HttpClientRequest.setHeader(name, value))
+        }))))
+    }
 
     it.effect("rejects a path segment with a lone surrogate before sending", () =>
       Effect.gen(function*() {
@@ -525,6 +590,44 @@ describe("CiClient", () => {
         expect(error).toBeInstanceOf(CiDecodeError)
         expect(error).toMatchObject({ status: 200, reason: "response body is larger than 8388608 bytes" })
       }).pipe(Effect.provide(stubLayer(() => TestHttpClient.respond(200, { body: "x".repeat(8 * 1024 * 1024 + 1) })))))
+
+    it.effect("keeps the status of an error body that is too large, and retries it", () =>
+      Effect.gen(function*() {
+        const page = "<html>" + "x".repeat(9 * 1024 * 1024) + "</html>"
+        const { attempts, error } = yield* sendFailure(stubLayer(() =>
+          TestHttpClient.respond(503, { body: page, headers: { "content-type": "text/html" } })
+        ))
+        expect(attempts).toBe(4)
+        expect(error).toStrictEqual(
+          new CiHttpError({ status: 503, requestId: undefined, contentType: "text/html", bodyPreview: `${page.slice(0, 256)}…` })
+        )
+      }))
+
+    it.effect("keeps the status of an error body that breaks off", () =>
+      Effect.gen(function*() {
+        const { attempts, error } = yield* sendFailure(stubLayer(() =>
+          TestHttpClient.breakBody(403, { partialBody: "<Error><Code>Acc", headers: { "x-ci-request-id": "REQ-403" } })
+        ))
+        expect(attempts).toBe(1)
+        expect(error).toMatchObject({ _tag: "CiHttpError", status: 403, requestId: "REQ-403" })
+      }))
+
+    it.effect("reports a success body that breaks off as a reset connection", () =>
+      Effect.gen(function*() {
+        const { attempts, error } = yield* sendFailure(stubLayer(() =>
+          TestHttpClient.breakBody(200, { partialBody: "<Response>" })
+        ))
+        expect(attempts).toBe(4)
+        expect(error).toMatchObject({ _tag: "CiTransportError", reason: "ConnectionReset" })
+      }))
+
+    it.effect("takes the first of repeated request ids", () =>
+      Effect.gen(function*() {
+        const response = yield* send()
+        expect(response.requestId).toBe("REQ-A")
+      }).pipe(Effect.provide(stubLayer(() =>
+        TestHttpClient.respond(200, { headers: { "x-ci-request-id": "REQ-A, REQ-B" } })
+      ))))
 
     it.effect("does not read a document type declaration", () =>
       Effect.gen(function*() {

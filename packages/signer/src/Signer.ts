@@ -22,8 +22,8 @@ import * as internal from "./internal/signature.js"
 export type ParameterValue = string | number | boolean | null | undefined
 
 /**
- * The validity window of a signature, in Unix seconds. Used for both `q-sign-time` and
- * `q-key-time`. Fractions of a second are truncated.
+ * The validity window of a signature, in whole Unix seconds. Used for both `q-sign-time` and
+ * `q-key-time`.
  *
  * @since 0.1.0
  * @category models
@@ -104,6 +104,10 @@ export interface ParsedAuthorization {
 
 /**
  * Computes the `Authorization` header value for a request.
+ *
+ * Throws `TypeError` for a `secretId` that is not printable ASCII or contains `&`, `=` or `;`, or a
+ * `method` that is not an HTTP token, and `RangeError` for a key time that is not whole non-negative
+ * seconds with `start <= end`: each would produce an Authorization that no server accepts.
  *
  * @example
  * ```ts

@@ -89,6 +89,31 @@ describe("Signer", () => {
     expect(onCi.httpString).toContain(`host=${fixture.ciHost}`)
   })
 
+  describe("input checks", () => {
+    const base: Signer.SignInput = {
+      method: "PUT",
+      pathname: "/inventorytriggerjob/b1",
+      secretId: fixture.secretId,
+      secretKey: Redacted.make(fixture.secretKey),
+      keyTime: fixture.keyTime
+    }
+    const cases: ReadonlyArray<readonly [string, Partial<Signer.SignInput>, string]> = [
+      ["a SecretId with a field separator", { secretId: "AKID&q-signature=0" }, "secretId must be printable ASCII"],
+      ["a SecretId with a space", { secretId: "AKID X" }, "secretId must be printable ASCII"],
+      ["an empty SecretId", { secretId: "" }, "secretId must be printable ASCII"],
+      ["a fractional key time", { keyTime: { start: 1.5, end: 2 } }, "keyTime must be whole Unix seconds"],
+      ["a NaN key time", { keyTime: { start: Number.NaN, end: 2 } }, "keyTime must be whole Unix seconds"],
+      ["a key time that ends first", { keyTime: { start: 5, end: 2 } }, "keyTime must be whole Unix seconds"],
+      ["a negative key time", { keyTime: { start: -1, end: 2 } }, "keyTime must be whole Unix seconds"],
+      ["a method with a space", { method: "GET X" }, "method must be an HTTP method name"]
+    ]
+    for (const [name, override, message] of cases) {
+      it(`rejects ${name}`, () => {
+        expect(() => Signer.sign({ ...base, ...override })).toThrow(message)
+      })
+    }
+  })
+
   describe("isSignableHeader", () => {
     it("accepts the allow-list in any case", () => {
       for (const name of ["Host", "HOST", "content-length", "Content-Type", "CONTENT-MD5", "Range", "Pic-Operations"]) {

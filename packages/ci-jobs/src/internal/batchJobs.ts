@@ -3,6 +3,8 @@ import { CiDecodeError, CiInvalidInput } from "@effect-cos/http/CiError"
 import * as CiXml from "@effect-cos/http/CiXml"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
 import { BatchJobNotFound, BatchJobWaitTimeout, isFinal, jobIdPattern } from "../BatchJob.js"
 import type * as BatchJobs from "../BatchJobs.js"
@@ -67,8 +69,30 @@ export const cancel = Effect.fn("BatchJobs.cancel")(function*(jobId: string) {
 
   // CI returns 200 and an empty body, and the client has already turned any error into a typed
   // failure, so there is nothing to parse here.
-  const response = yield* client.send({ method: "PUT", path: [resource, id], query: { cancel: "" } })
-  return { requestId: response.requestId }
+  const attempts = yield* Ref.make(0)
+  const result = yield* client.send(
+    { method: "PUT", path: [resource, id], query: { cancel: "" } },
+    { onAttempt: (attempt) => Ref.set(attempts, attempt) }
+  ).pipe(Effect.either)
+  if (Either.isRight(result)) {
+    return { requestId: result.right.requestId }
+  }
+
+  // A retry follows a timeout, a reset or a 5xx, after which an earlier attempt may already have
+  // cancelled the job. CI then rejects the retry because the job has finished. Ask for the job's
+  // state before reporting a failure for a job that is in fact cancelled.
+  const error = result.left
+  const retried = (yield* Ref.get(attempts)) > 1
+  if (retried && error._tag === "CiServiceError" && error.status >= 400 && error.status < 500) {
+    const job = yield* Effect.option(describe(id))
+    if (Option.isSome(job) && job.value.state === "Cancel") {
+      yield* Effect.logDebug("A retried cancel was rejected, but an earlier attempt had cancelled the job").pipe(
+        Effect.annotateLogs({ jobId: id, code: error.code, requestId: error.requestId })
+      )
+      return { requestId: error.requestId }
+    }
+  }
+  return yield* Effect.fail(error)
 })
 
 /** @internal */
@@ -87,7 +111,13 @@ export const describe = Effect.fn("BatchJobs.describe")(function*(jobId: string)
     if (details.length !== 1) {
       return Either.left(`expected one JobsDetail, got ${details.length}`)
     }
-    return decodeJob(details[0])
+    // A job with another id would make waitFor and the cancel check watch the wrong job.
+    return decodeJob(details[0]).pipe(
+      Either.filterOrLeft(
+        (job) => job.jobId === id,
+        (job) => `asked for job ${id}, got JobsDetail of ${job.jobId}`
+      )
+    )
   })
 
   if (result === undefined) {

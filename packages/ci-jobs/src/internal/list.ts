@@ -149,6 +149,17 @@ export const fetchPage = Effect.fn("BatchJobs.listPage")(function*(options: Batc
 export const listPage = (options?: BatchJobs.ListOptions) =>
   Effect.map(fetchPage(options), ({ page }) => page)
 
+interface PagingState {
+  readonly token: string | undefined
+  readonly emptyPages: number
+}
+
+/**
+ * How many empty pages in a row `list` follows before it gives up. Empty pages with a token are
+ * possible when the server filters after paging; an endless run of them is a server fault.
+ */
+const maxEmptyPages = 100
+
 /** @internal */
 export const list = (
   options: BatchJobs.ListOptions & { readonly limit?: number | undefined } = {}
@@ -164,22 +175,35 @@ export const list = (
         yield* validateInteger("limit", limit, 1, Number.MAX_SAFE_INTEGER)
       }
 
-      const pages = Stream.paginateChunkEffect(listOptions.nextToken, (token) =>
+      const start: PagingState = { token: listOptions.nextToken, emptyPages: 0 }
+      const pages = Stream.paginateChunkEffect(start, ({ emptyPages, token }) =>
         Effect.gen(function*() {
           const { page, response } = yield* fetchPage({ ...listOptions, nextToken: token })
           const jobs = Chunk.fromIterable(page.jobs)
-          if (page.jobs.length === 0 || page.nextToken === undefined) {
+
+          // Only a missing token ends the list: a server that filters pages may send an empty
+          // page that still has a next one.
+          if (page.nextToken === undefined) {
             return [jobs, Option.none()] as const
           }
-          if (page.nextToken === token) {
-            return yield* new CiDecodeError({
+
+          const empty = page.jobs.length === 0 ? emptyPages + 1 : 0
+          const endlessPaging = (reason: string) =>
+            new CiDecodeError({
               status: response.status,
               requestId: page.requestId,
-              reason: `CI answered nextToken ${JSON.stringify(token)} with the same NextToken, so paging would never end`,
+              reason,
               bodyPreview: bodyPreview(response.body)
             })
+          if (page.nextToken === token) {
+            return yield* endlessPaging(
+              `CI answered nextToken ${JSON.stringify(token)} with the same NextToken, so paging would never end`
+            )
           }
-          return [jobs, Option.some(page.nextToken)] as const
+          if (empty >= maxEmptyPages) {
+            return yield* endlessPaging(`CI sent ${maxEmptyPages} empty pages in a row, each with a new NextToken`)
+          }
+          return [jobs, Option.some({ token: page.nextToken, emptyPages: empty })] as const
         }))
 
       return limit === undefined ? pages : Stream.take(pages, limit)

@@ -5,6 +5,7 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as BatchJob from "@effect-cos/ci-jobs/BatchJob"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import * as CiClient from "@effect-cos/http/CiClient"
+import { CiInvalidInput } from "@effect-cos/http/CiError"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -32,10 +33,31 @@ const endpoint = Options.text("endpoint").pipe(
   Options.optional
 )
 
-const timeout = Options.float("timeout").pipe(
+const timeout = Options.text("timeout").pipe(
   Options.withDescription("Seconds one attempt may take, from connecting to the end of the response. Default: 30."),
   Options.optional
 )
+
+// A plain decimal number of seconds: no hex, no exponent, nothing a typo could turn into another value.
+const secondsPattern = /^\d{1,9}(?:\.\d{1,3})?$/
+
+/** Reads `--timeout` as milliseconds, or fails with the value as the user typed it. */
+const parseTimeout = (value: Option.Option<string>): Effect.Effect<number | undefined, CiInvalidInput> => {
+  if (Option.isNone(value)) {
+    return Effect.succeed(undefined)
+  }
+  const seconds = Number(value.value)
+  if (!secondsPattern.test(value.value) || seconds <= 0) {
+    return Effect.fail(
+      new CiInvalidInput({
+        field: "--timeout",
+        value: value.value,
+        reason: "must be a positive number of seconds, such as 10 or 2.5"
+      })
+    )
+  }
+  return Effect.succeed(seconds * 1000)
+}
 
 const connection = { bucket, region, endpoint, timeout }
 
@@ -43,7 +65,7 @@ interface ConnectionOptions {
   readonly bucket: string
   readonly region: string
   readonly endpoint: Option.Option<string>
-  readonly timeout: Option.Option<number>
+  readonly timeout: Option.Option<string>
 }
 
 /**
@@ -54,6 +76,7 @@ interface ConnectionOptions {
 export const clientLayer = (options: ConnectionOptions) =>
   Layer.unwrapEffect(
     Effect.gen(function*() {
+      const timeoutMillis = yield* parseTimeout(options.timeout)
       const credentials = yield* Config.all({
         secretId: Config.string("COS_SECRET_ID"),
         secretKey: Config.redacted("COS_SECRET_KEY"),
@@ -63,7 +86,7 @@ export const clientLayer = (options: ConnectionOptions) =>
         bucket: options.bucket,
         region: options.region,
         endpoint: Option.getOrUndefined(options.endpoint),
-        timeout: Option.getOrUndefined(Option.map(options.timeout, (seconds) => seconds * 1000)),
+        timeout: timeoutMillis,
         credentials: {
           secretId: credentials.secretId,
           secretKey: credentials.secretKey,

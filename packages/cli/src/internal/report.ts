@@ -41,12 +41,25 @@ export interface Report {
 const requestIdLine = (requestId: string | undefined): ReadonlyArray<string> =>
   requestId === undefined ? [] : [`request id: ${requestId}`]
 
+/** Collects the names of the settings a `ConfigError` reports as missing. */
+const missingSettings = (error: ConfigError.ConfigError): ReadonlyArray<string> => {
+  switch (error._op) {
+    case "MissingData":
+      return [error.path.join(".")]
+    case "And":
+    case "Or":
+      return [...missingSettings(error.left), ...missingSettings(error.right)]
+    default:
+      return []
+  }
+}
+
 const configLines = (error: ConfigError.ConfigError): ReadonlyArray<string> => {
-  // Credentials are the only settings read from Config alone, so name the variable to set.
-  const missing = /Expected (\w+) to exist/.exec(String(error))
-  if (missing !== null) {
+  // Credentials are the only settings read from Config alone, so name the variables to set.
+  const missing = [...new Set(missingSettings(error))]
+  if (missing.length > 0) {
     return [
-      `error: ${missing[1]} is not set`,
+      ...missing.map((name) => `error: ${name} is not set`),
       "Set COS_SECRET_ID and COS_SECRET_KEY, and COS_SESSION_TOKEN for temporary credentials."
     ]
   }

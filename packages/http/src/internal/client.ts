@@ -9,6 +9,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Crypto from "node:crypto"
 import type * as CiClient from "../CiClient.js"
@@ -16,7 +17,7 @@ import { CiDecodeError, CiInvalidInput, type CiRequestError, type CiServiceError
 import * as CiRetry from "../CiRetry.js"
 import { buildUrl, resolveEndpoint, validateBucket, validateRegion, validateText } from "./endpoint.js"
 import { classify, type Exchange, requestIdHeader } from "./response.js"
-import { securityTokenHeader, signatureHeaders } from "./signing.js"
+import { securityTokenHeader, signRequest } from "./signing.js"
 import { fromHttpClientError, readBody } from "./transport.js"
 
 /** @internal */
@@ -42,6 +43,19 @@ export const isClockSkewError = (error: CiRequestError): error is CiServiceError
 const validateCredentials = (credentials: CiClient.Credentials): Either.Either<CiClient.Credentials, CiInvalidInput> => {
   if (credentials.secretId.length === 0) {
     return Either.left(new CiInvalidInput({ field: "secretId", value: "", reason: "must not be empty" }))
+  }
+  if (Redacted.value(credentials.secretKey).length === 0) {
+    return Either.left(new CiInvalidInput({ field: "secretKey", value: "", reason: "must not be empty" }))
+  }
+  // The token is sent as a header value; the error shows no part of it.
+  if (credentials.sessionToken !== undefined && !/^[\x21-\x7e]+$/.test(Redacted.value(credentials.sessionToken))) {
+    return Either.left(
+      new CiInvalidInput({
+        field: "sessionToken",
+        value: "<redacted>",
+        reason: "must be printable ASCII without spaces, as STS issues it"
+      })
+    )
   }
   // A SecretId goes into the Authorization header verbatim, so it must not be able to add fields to it.
   if (!/^[\x21-\x7e]+$/.test(credentials.secretId) || /[&=;]/.test(credentials.secretId)) {
@@ -155,8 +169,7 @@ export const make = (options: CiClient.CiClientOptions) =>
         }
         const now = yield* Clock.currentTimeMillis
         const offset = yield* Ref.get(clockOffset)
-        const headers = signatureHeaders(request, url.right, settings.credentials, (now + offset) / 1000)
-        return HttpClientRequest.setHeaders(request, headers)
+        return yield* signRequest(request, url.right, settings.credentials, (now + offset) / 1000)
       }))
 
     // fetch would follow a redirect and replay the signed request to wherever it points.
@@ -164,7 +177,9 @@ export const make = (options: CiClient.CiClientOptions) =>
       Effect.map((init) => ({ ...Option.getOrElse(init, () => ({})), redirect: "manual" as const }))
     )
 
-    const exchange = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<Exchange, CiRequestError | CiDecodeError> =>
+    const exchange = (
+      request: HttpClientRequest.HttpClientRequest
+    ): Effect.Effect<Exchange, CiRequestError | CiDecodeError | CiInvalidInput> =>
       Effect.gen(function*() {
         const init = yield* noRedirects
         const response = yield* signedClient.execute(request).pipe(
@@ -197,7 +212,7 @@ export const make = (options: CiClient.CiClientOptions) =>
     const attempt = (
       request: HttpClientRequest.HttpClientRequest,
       skewCorrected: Ref.Ref<boolean>
-    ): Effect.Effect<Exchange, CiRequestError | CiDecodeError> =>
+    ): Effect.Effect<Exchange, CiRequestError | CiDecodeError | CiInvalidInput> =>
       Effect.gen(function*() {
         const result = yield* exchange(request)
         const classified = classify(result)
@@ -222,7 +237,10 @@ export const make = (options: CiClient.CiClientOptions) =>
         return yield* Effect.fail(error)
       })
 
-    const send = (request: CiClient.CiRequest): Effect.Effect<CiClient.CiResponse, CiClient.SendError> =>
+    const send = (
+      request: CiClient.CiRequest,
+      options: CiClient.SendOptions = {}
+    ): Effect.Effect<CiClient.CiResponse, CiClient.SendError> =>
       Effect.gen(function*() {
         const valid = yield* validateRequest(request)
         const httpRequest = toHttpRequest(endpoint, valid)
@@ -230,7 +248,9 @@ export const make = (options: CiClient.CiClientOptions) =>
         const attempts = yield* Ref.make(0)
         const shouldRetry = valid.idempotent === false ? CiRetry.isThrottling : CiRetry.isRetryable
 
-        const result = yield* Ref.update(attempts, (count) => count + 1).pipe(
+        const onAttempt = options.onAttempt ?? (() => Effect.void)
+        const result = yield* Ref.updateAndGet(attempts, (count) => count + 1).pipe(
+          Effect.flatMap(onAttempt),
           Effect.zipRight(attempt(httpRequest, skewCorrected)),
           Effect.tapError((error) =>
             shouldRetry(error) ?

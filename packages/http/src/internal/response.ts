@@ -18,6 +18,16 @@ const header = (headers: Headers.Headers, name: string): string | undefined => {
   return value === undefined || value === "" ? undefined : value
 }
 
+// HTTP stacks join a repeated header with ", ". CI's request ids are base64 text without commas, so
+// the first value is one whole id.
+const firstValue = (value: string | undefined): string | undefined => {
+  if (value === undefined) {
+    return undefined
+  }
+  const first = value.split(",")[0].trim()
+  return first === "" ? undefined : first
+}
+
 /**
  * CI puts its request id in `x-ci-request-id`; requests that pass through COS front ends carry
  * `x-cos-request-id` instead.
@@ -25,7 +35,7 @@ const header = (headers: Headers.Headers, name: string): string | undefined => {
  * @internal
  */
 export const requestIdHeader = (headers: Headers.Headers): string | undefined =>
-  header(headers, "x-ci-request-id") ?? header(headers, "x-cos-request-id")
+  firstValue(header(headers, "x-ci-request-id")) ?? firstValue(header(headers, "x-cos-request-id"))
 
 /** @internal */
 export const preview = (body: string): string =>

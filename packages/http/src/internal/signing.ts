@@ -1,8 +1,14 @@
-import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Signer from "@effect-cos/signer/Signer"
+import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
+import { CiInvalidInput } from "../CiError.js"
 
-/** The header that carries an STS session token on CI hosts. */
+/**
+ * The header that carries an STS session token on CI hosts.
+ *
+ * @internal
+ */
 export const securityTokenHeader = "x-ci-security-token"
 
 /**
@@ -42,37 +48,67 @@ const parseQuery = (search: string): Record<string, string> => {
   return query
 }
 
+// What a header value may contain once leading and trailing whitespace is trimmed: visible ASCII,
+// spaces and tabs. HTTP stacks reject control characters, and bytes above 0x7e go on the wire as
+// Latin-1 while the signature encodes UTF-8, so such a value could never be signed correctly.
+const headerValuePattern = /^[\t\x20-\x7e]*$/
+
+// HTTP stacks drop leading and trailing spaces and tabs from header values before sending them.
+const trimHeaderValue = (value: string): string => value.replace(/^[\t ]+|[\t ]+$/g, "")
+
+const invalidHeader = (name: string, value: string, reason: string) =>
+  Either.left(
+    new CiInvalidInput({
+      field: `headers.${name}`,
+      value: name === securityTokenHeader || name === "authorization" ? "<redacted>" : value,
+      reason
+    })
+  )
+
 /**
- * Returns the headers to add to a request so that it is signed: `Authorization`, and the session
- * token when there is one. Host, path and query are taken from the final URL, so what is signed is
- * what the HTTP stack sends, whatever the request's own headers contain.
+ * Returns the request with its `Authorization` header, and the session token when there is one.
+ *
+ * Host, path and query are signed from the final URL, which is what every HTTP stack sends. Header
+ * values are signed and sent trimmed, as HTTP transmits them. A `host` header or a value that cannot
+ * be sent as it is signed fails with `CiInvalidInput` instead of a signature the server rejects.
  *
  * @internal
  */
-export const signatureHeaders = (
+export const signRequest = (
   request: HttpClientRequest.HttpClientRequest,
   url: URL,
   credentials: SigningCredentials,
   nowSeconds: number
-): Record<string, string> => {
+): Either.Either<HttpClientRequest.HttpClientRequest, CiInvalidInput> => {
   const extra: Record<string, string> = {}
   if (credentials.sessionToken !== undefined) {
     extra[securityTokenHeader] = Redacted.value(credentials.sessionToken)
   }
 
-  // Start a second early, as the official SDKs do, to absorb a server clock that is slightly behind.
-  const start = Math.floor(nowSeconds) - 1
-  const headers: Record<string, string> = { ...request.headers, ...extra, host: url.host }
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries({ ...request.headers, ...extra })) {
+    if (name === "host") {
+      // fetch ignores a Host header while node:http sends it, so it could not be signed for both.
+      return invalidHeader(name, value, "cannot be set: the host is taken from the endpoint URL")
+    }
+    const trimmed = trimHeaderValue(value)
+    if (!headerValuePattern.test(trimmed)) {
+      return invalidHeader(name, value, "must contain only visible ASCII characters, spaces and tabs")
+    }
+    headers[name] = trimmed
+  }
 
+  // Start a second early, as the official SDKs do, to absorb a server clock that is slightly behind.
+  const start = Math.max(0, Math.floor(nowSeconds) - 1)
   const authorization = Signer.sign({
     method: request.method,
     pathname: decode(url.pathname),
     query: parseQuery(url.search),
-    headers,
+    headers: { ...headers, host: url.host },
     secretId: credentials.secretId,
     secretKey: credentials.secretKey,
     keyTime: { start, end: start + signatureTtlSeconds }
   })
 
-  return { ...extra, authorization }
+  return Either.right(HttpClientRequest.setHeaders(request, { ...headers, authorization }))
 }

@@ -85,43 +85,77 @@ export const fromHttpClientError = (
 }
 
 /**
- * Reads the whole body as UTF-8 text, failing once it grows past {@link maxBodyBytes}.
+ * How much of an error response a client reads. Error documents are a few hundred bytes; the rest
+ * of a larger body, such as a proxy's HTML page, is dropped without reading.
+ *
+ * @internal
+ */
+export const maxErrorBodyBytes = 64 * 1024
+
+interface Collected {
+  readonly chunks: Chunk.Chunk<Uint8Array>
+  readonly size: number
+}
+
+const emptyCollected: Collected = { chunks: Chunk.empty(), size: 0 }
+
+const append = (collected: Collected, bytes: Uint8Array): Collected => ({
+  chunks: Chunk.append(collected.chunks, bytes),
+  size: collected.size + bytes.length
+})
+
+const decodeUtf8 = (collected: Collected, limit: number): string => {
+  const bytes = new Uint8Array(collected.size)
+  let offset = 0
+  for (const chunk of collected.chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.length
+  }
+  return new TextDecoder().decode(bytes.subarray(0, limit))
+}
+
+const isEmptyBody = (error: HttpClientError.ResponseError | CiDecodeError): error is HttpClientError.ResponseError =>
+  error._tag === "ResponseError" && error.reason === "EmptyBody"
+
+/**
+ * Reads the body as UTF-8 text.
+ *
+ * A 2xx body is read whole, and one larger than {@link maxBodyBytes} fails with `CiDecodeError`. A
+ * body of any other status is read only up to {@link maxErrorBodyBytes}, and a connection that
+ * breaks while it is read ends the body there: the status alone already decides the error, so
+ * nothing about the body may replace it.
  *
  * @internal
  */
 export const readBody = (
   response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<string, HttpClientError.ResponseError | CiDecodeError> =>
-  response.stream.pipe(
-    Stream.runFoldEffect(
-      { chunks: Chunk.empty<Uint8Array>(), size: 0 },
-      (state, bytes) => {
-        const size = state.size + bytes.length
-        if (size > maxBodyBytes) {
-          return Effect.fail(
-            new CiDecodeError({
-              status: response.status,
-              requestId: requestIdHeader(response.headers),
-              reason: `response body is larger than ${maxBodyBytes} bytes`,
-              bodyPreview: preview(new TextDecoder().decode(bytes))
-            })
-          )
-        }
-        return Effect.succeed({ chunks: Chunk.append(state.chunks, bytes), size })
-      }
-    ),
-    Effect.map(({ chunks, size }) => {
-      const bytes = new Uint8Array(size)
-      let offset = 0
-      for (const chunk of chunks) {
-        bytes.set(chunk, offset)
-        offset += chunk.length
-      }
-      return new TextDecoder().decode(bytes)
-    }),
-    // Responses without a body at all (204, or a 200 that fetch reports as null) read as "".
-    Effect.catchIf(
-      (error): error is HttpClientError.ResponseError => error._tag === "ResponseError" && error.reason === "EmptyBody",
-      () => Effect.succeed("")
+): Effect.Effect<string, HttpClientError.ResponseError | CiDecodeError> => {
+  const isSuccess = response.status >= 200 && response.status < 300
+
+  if (!isSuccess) {
+    return response.stream.pipe(
+      Stream.catchAll(() => Stream.empty),
+      Stream.runFoldWhile(emptyCollected, (collected) => collected.size < maxErrorBodyBytes, append),
+      Effect.map((collected) => decodeUtf8(collected, maxErrorBodyBytes))
     )
+  }
+
+  return response.stream.pipe(
+    Stream.runFoldEffect(emptyCollected, (collected, bytes) => {
+      if (collected.size + bytes.length > maxBodyBytes) {
+        return Effect.fail(
+          new CiDecodeError({
+            status: response.status,
+            requestId: requestIdHeader(response.headers),
+            reason: `response body is larger than ${maxBodyBytes} bytes`,
+            bodyPreview: preview(new TextDecoder().decode(bytes))
+          })
+        )
+      }
+      return Effect.succeed(append(collected, bytes))
+    }),
+    Effect.map((collected) => decodeUtf8(collected, collected.size)),
+    // Responses without a body at all (204, or a 200 that fetch reports as null) read as "".
+    Effect.catchIf(isEmptyBody, () => Effect.succeed(""))
   )
+}

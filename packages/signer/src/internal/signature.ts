@@ -34,8 +34,7 @@ export const isSignableHeader = (name: string): boolean => {
 }
 
 /** @internal */
-export const formatKeyTime = (keyTime: Signer.KeyTime): string =>
-  `${Math.trunc(keyTime.start)};${Math.trunc(keyTime.end)}`
+export const formatKeyTime = (keyTime: Signer.KeyTime): string => `${keyTime.start};${keyTime.end}`
 
 /** @internal */
 export const signKey = (secretKey: Redacted.Redacted<string>, keyTime: Signer.KeyTime): Redacted.Redacted<string> =>
@@ -69,8 +68,28 @@ const cachedSignKey = (secretKey: Redacted.Redacted<string>, keyTime: string): s
   return signKey
 }
 
+// The SecretId and the key time are written into the Authorization value as they are, so a stray
+// "&", "=" or ";" would add or split fields there.
+const secretIdPattern = /^[\x21-\x7e]+$/
+const authorizationSeparators = /[&=;]/
+
+const validateInput = (input: Signer.SignInput): void => {
+  if (!secretIdPattern.test(input.secretId) || authorizationSeparators.test(input.secretId)) {
+    throw new TypeError("secretId must be printable ASCII without spaces, \"&\", \"=\" or \";\"")
+  }
+  const { end, start } = input.keyTime
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || start > end) {
+    throw new RangeError(`keyTime must be whole Unix seconds with 0 <= start <= end, got ${start};${end}`)
+  }
+  // An HTTP method is a token (RFC 9110): letters, digits and a few symbols, such as M-SEARCH.
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(input.method)) {
+    throw new TypeError(`method must be an HTTP method name, got ${JSON.stringify(input.method)}`)
+  }
+}
+
 /** @internal */
 export const computeSignature = (input: Signer.SignInput): Signer.Signature => {
+  validateInput(input)
   const keyTime = formatKeyTime(input.keyTime)
   const key = cachedSignKey(input.secretKey, keyTime)
 
