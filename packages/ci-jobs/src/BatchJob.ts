@@ -138,7 +138,7 @@ export class BatchJobNotFound extends Schema.TaggedError<BatchJobNotFound>()("Ba
 }
 
 /**
- * The wait schedule of `BatchJobs.waitFor` ended while the job was still running.
+ * The wait schedule of `BatchJobs.awaitJob` ended while the job was still running.
  *
  * @since 0.1.0
  * @category errors

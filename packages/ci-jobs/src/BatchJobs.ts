@@ -199,7 +199,7 @@ export type CreateError = CiError.CiInvalidInput | CiError.CiRequestError | CiEr
  *
  * CI has no idempotency key for this call, so it is retried only after throttling (status 429 or
  * `SlowDown`), which CI returns without starting anything. After a timeout, a reset connection or
- * a 5xx the job may or may not exist: the call fails with that error, and `listPage` with `name`
+ * a 5xx the job may or may not exist: the call fails with that error, and `list` with `name`
  * tells which.
  *
  * @example
@@ -223,7 +223,7 @@ export const create: (request: CreateJobRequest) => Effect.Effect<BatchJob.Batch
   internalCreate.create
 
 /**
- * Filters and paging for {@link listPage} and {@link list}. Only the options given are sent.
+ * Filters and paging for {@link list} and {@link listAll}. Only the options given are sent.
  *
  * @since 0.1.0
  * @category models
@@ -248,7 +248,7 @@ export interface ListOptions {
 }
 
 /**
- * One page of {@link listPage}.
+ * One page of {@link list}.
  *
  * @since 0.1.0
  * @category models
@@ -263,7 +263,7 @@ export interface ListPage {
 }
 
 /**
- * The errors of {@link listPage} and {@link list}.
+ * The errors of {@link list} and {@link listAll}.
  *
  * @since 0.1.0
  * @category models
@@ -280,8 +280,8 @@ export type ListError = CiError.CiInvalidInput | CiError.CiRequestError | CiErro
  * @since 0.1.0
  * @category operations
  */
-export const listPage: (options?: ListOptions) => Effect.Effect<ListPage, ListError, CiClient.CiClient> =
-  internalList.listPage
+export const list: (options?: ListOptions) => Effect.Effect<ListPage, ListError, CiClient.CiClient> =
+  internalList.list
 
 /**
  * Every batch job that matches, page by page. A page is requested only when the stream is pulled
@@ -297,46 +297,46 @@ export const listPage: (options?: ListOptions) => Effect.Effect<ListPage, ListEr
  * import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
  * import * as Stream from "effect/Stream"
  *
- * const failed = BatchJobs.list({ states: ["Failed"], size: 100, limit: 500 }).pipe(Stream.runCollect)
+ * const failed = BatchJobs.listAll({ states: ["Failed"], size: 100, limit: 500 }).pipe(Stream.runCollect)
  * ```
  *
  * @since 0.1.0
  * @category operations
  */
-export const list: (
+export const listAll: (
   options?: ListOptions & { readonly limit?: number | undefined }
-) => Stream.Stream<BatchJob.BatchJob, ListError, CiClient.CiClient> = internalList.list
+) => Stream.Stream<BatchJob.BatchJob, ListError, CiClient.CiClient> = internalList.listAll
 
 /**
- * The default schedule of {@link waitFor}: a describe every 5 seconds, for at most 30 minutes
+ * The default schedule of {@link awaitJob}: a describe every 5 seconds, for at most 30 minutes
  * after the first describe.
  *
  * @since 0.1.0
  * @category schedules
  */
-export const defaultWaitSchedule: Schedule.Schedule<unknown, unknown> = internal.defaultWaitSchedule
+export const defaultAwaitSchedule: Schedule.Schedule<unknown, unknown> = internal.defaultAwaitSchedule
 
 /**
- * Options of {@link waitFor}.
+ * Options of {@link awaitJob}.
  *
  * @since 0.1.0
  * @category models
  */
-export interface WaitOptions {
+export interface AwaitOptions {
   /**
    * The schedule between describes, which receives the last job read. Defaults to
-   * {@link defaultWaitSchedule}. When it ends, the wait fails with `BatchJobWaitTimeout`.
+   * {@link defaultAwaitSchedule}. When it ends, the wait fails with `BatchJobWaitTimeout`.
    */
   readonly schedule?: Schedule.Schedule<unknown, BatchJob.BatchJob> | undefined
 }
 
 /**
- * The errors of {@link waitFor}.
+ * The errors of {@link awaitJob}.
  *
  * @since 0.1.0
  * @category models
  */
-export type WaitError = DescribeError | BatchJob.BatchJobWaitTimeout
+export type AwaitError = DescribeError | BatchJob.BatchJobWaitTimeout
 
 /**
  * Describes a job until it reaches a final state (`Success`, `Failed` or `Cancel`) and returns it.
@@ -349,10 +349,10 @@ export type WaitError = DescribeError | BatchJob.BatchJobWaitTimeout
  * @since 0.1.0
  * @category operations
  */
-export const waitFor: (
+export const awaitJob: (
   jobId: string,
-  options?: WaitOptions
-) => Effect.Effect<BatchJob.BatchJob, WaitError, CiClient.CiClient> = internal.waitFor
+  options?: AwaitOptions
+) => Effect.Effect<BatchJob.BatchJob, AwaitError, CiClient.CiClient> = internal.awaitJob
 
 /**
  * The result of cancelling one job in {@link cancelMany}.

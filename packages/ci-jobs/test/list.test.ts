@@ -19,7 +19,7 @@ const emptyPage = () => xmlOk("<Response><RequestId>REQ-LIST</RequestId></Respon
 const pageOutcome = (options?: BatchJobs.ListOptions) =>
   Effect.gen(function*() {
     yield* TestClock.setTime(fixtureTimeMillis)
-    const result = yield* Effect.either(BatchJobs.listPage(options))
+    const result = yield* Effect.either(BatchJobs.list(options))
     const sent = yield* TestHttpClient.requests
     return { result, sent }
   })
@@ -56,7 +56,7 @@ const pagesByToken = (pages: Readonly<Record<string, TestHttpClient.Reply>>): Te
 const jobIds = (result: Either.Either<ReadonlyArray<unknown>, unknown>) =>
   Either.map(result, (jobs) => jobs.map((job) => (job as { readonly jobId: string }).jobId))
 
-describe("BatchJobs.listPage", () => {
+describe("BatchJobs.list", () => {
   describe("request", () => {
     it.effect("sends no query without options", () =>
       Effect.gen(function*() {
@@ -317,10 +317,10 @@ describe("BatchJobs.listPage", () => {
   })
 })
 
-describe("BatchJobs.list", () => {
+describe("BatchJobs.listAll", () => {
   it.effect("pages through three pages", () =>
     Effect.gen(function*() {
-      const { result, sent } = yield* streamOutcome(BatchJobs.list({ size: 2, states: ["Success"] }))
+      const { result, sent } = yield* streamOutcome(BatchJobs.listAll({ size: 2, states: ["Success"] }))
       expect(jobIds(result)).toStrictEqual(Either.right(["a", "b", "c", "d", "e"]))
       expect(sent.map((request) => request.url)).toStrictEqual([
         `${listUrl}?size=2&states=Success`,
@@ -335,21 +335,21 @@ describe("BatchJobs.list", () => {
 
   it.effect("stops at an empty NextToken", () =>
     Effect.gen(function*() {
-      const { result, sent } = yield* streamOutcome(BatchJobs.list())
+      const { result, sent } = yield* streamOutcome(BatchJobs.listAll())
       expect(jobIds(result)).toStrictEqual(Either.right(["a", "b"]))
       expect(sent).toHaveLength(2)
     }).pipe(Effect.provide(stubLayer(pagesByToken({ "": page(["a"], "t1"), t1: page(["b"], "") })))))
 
   it.effect("follows an empty page that has a token", () =>
     Effect.gen(function*() {
-      const { result, sent } = yield* streamOutcome(BatchJobs.list())
+      const { result, sent } = yield* streamOutcome(BatchJobs.listAll())
       expect(jobIds(result)).toStrictEqual(Either.right(["a", "c"]))
       expect(sent).toHaveLength(3)
     }).pipe(Effect.provide(stubLayer(pagesByToken({ "": page(["a"], "t1"), t1: page([], "t2"), t2: page(["c"]) })))))
 
   it.effect("fails after 100 empty pages in a row", () =>
     Effect.gen(function*() {
-      const { result, sent } = yield* streamOutcome(BatchJobs.list())
+      const { result, sent } = yield* streamOutcome(BatchJobs.listAll())
       expect(sent).toHaveLength(101)
       expect(result).toMatchObject({
         left: { _tag: "CiDecodeError", reason: "CI sent 100 empty pages in a row, each with a new NextToken" }
@@ -362,21 +362,21 @@ describe("BatchJobs.list", () => {
 
   it.effect("returns no jobs for an empty first page", () =>
     Effect.gen(function*() {
-      const { result, sent } = yield* streamOutcome(BatchJobs.list())
+      const { result, sent } = yield* streamOutcome(BatchJobs.listAll())
       expect(result).toStrictEqual(Either.right([]))
       expect(sent).toHaveLength(1)
     }).pipe(Effect.provide(stubLayer(emptyPage))))
 
   it.effect("starts from the given nextToken", () =>
     Effect.gen(function*() {
-      const { result, sent } = yield* streamOutcome(BatchJobs.list({ nextToken: "t1" }))
+      const { result, sent } = yield* streamOutcome(BatchJobs.listAll({ nextToken: "t1" }))
       expect(jobIds(result)).toStrictEqual(Either.right(["c"]))
       expect(sent.map((request) => request.url)).toStrictEqual([`${listUrl}?nextToken=t1`])
     }).pipe(Effect.provide(stubLayer(pagesByToken({ t1: page(["c"]) })))))
 
   it.effect("stops after limit jobs", () =>
     Effect.gen(function*() {
-      const { result, sent } = yield* streamOutcome(BatchJobs.list({ limit: 3 }))
+      const { result, sent } = yield* streamOutcome(BatchJobs.listAll({ limit: 3 }))
       expect(jobIds(result)).toStrictEqual(Either.right(["a", "b", "c"]))
       expect(sent).toHaveLength(2)
       expect(sent[0].url).toBe(listUrl)
@@ -388,14 +388,14 @@ describe("BatchJobs.list", () => {
 
   it.effect("requests pages only when pulled", () =>
     Effect.gen(function*() {
-      const { result, sent } = yield* streamOutcome(BatchJobs.list().pipe(Stream.take(2)))
+      const { result, sent } = yield* streamOutcome(BatchJobs.listAll().pipe(Stream.take(2)))
       expect(jobIds(result)).toStrictEqual(Either.right(["a", "b"]))
       expect(sent).toHaveLength(1)
     }).pipe(Effect.provide(stubLayer(pagesByToken({ "": page(["a", "b"], "t1"), t1: page(["c"]) })))))
 
   it.effect("fails when CI repeats the token it was sent", () =>
     Effect.gen(function*() {
-      const { result, sent } = yield* streamOutcome(BatchJobs.list())
+      const { result, sent } = yield* streamOutcome(BatchJobs.listAll())
       expect(sent).toHaveLength(2)
       expect(failure(result)).toStrictEqual(new CiDecodeError({
         status: 200,
@@ -407,14 +407,14 @@ describe("BatchJobs.list", () => {
 
   it.effect("fails when the first page repeats the given token", () =>
     Effect.gen(function*() {
-      const { result, sent } = yield* streamOutcome(BatchJobs.list({ nextToken: "t1" }))
+      const { result, sent } = yield* streamOutcome(BatchJobs.listAll({ nextToken: "t1" }))
       expect(sent).toHaveLength(1)
       expect(failure(result)).toMatchObject({ _tag: "CiDecodeError" })
     }).pipe(Effect.provide(stubLayer(pagesByToken({ t1: page(["b"], "t1") })))))
 
   it.effect("passes a request error through", () =>
     Effect.gen(function*() {
-      const { result, sent } = yield* streamOutcome(BatchJobs.list())
+      const { result, sent } = yield* streamOutcome(BatchJobs.listAll())
       expect(sent).toHaveLength(2)
       expect(failure(result)).toMatchObject({ _tag: "CiServiceError", status: 403, code: "AccessDenied" })
     }).pipe(Effect.provide(stubLayer(pagesByToken({
@@ -440,7 +440,7 @@ describe("BatchJobs.list", () => {
   ) {
     it.effect(`rejects ${name} without a request`, () =>
       Effect.gen(function*() {
-        const { result, sent } = yield* streamOutcome(BatchJobs.list(options))
+        const { result, sent } = yield* streamOutcome(BatchJobs.listAll(options))
         expect(sent).toHaveLength(0)
         expect(failure(result)).toStrictEqual(expected)
       }).pipe(Effect.provide(stubLayer(emptyPage))))

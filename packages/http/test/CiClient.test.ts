@@ -34,6 +34,18 @@ const cancelRequest: CiClient.CiRequest = {
   query: { cancel: "" }
 }
 
+/** The Authorization of the cancel request at the fixture time, with exactly these headers signed. */
+const cancelAuthorization = (headers: Record<string, string>) =>
+  Signer.sign({
+    method: "PUT",
+    pathname: `/inventorytriggerjob/${jobId}`,
+    query: { cancel: "" },
+    headers,
+    secretId: "AKIDEXAMPLE",
+    secretKey: Redacted.make(secretKey),
+    keyTime: { start: 1700000000, end: 1700000900 }
+  })
+
 const send = (request: CiClient.CiRequest = cancelRequest) =>
   Effect.flatMap(CiClient.CiClient, (client) => client.send(request))
 
@@ -194,15 +206,7 @@ describe("CiClient", () => {
         yield* TestClock.setTime(fixtureTimeMillis)
         yield* send()
         const [request] = yield* requests
-        const expected = Signer.sign({
-          method: "PUT",
-          pathname: `/inventorytriggerjob/${jobId}`,
-          query: { cancel: "" },
-          headers: { host: "127.0.0.1:8080", "content-length": "0" },
-          secretId: "AKIDEXAMPLE",
-          secretKey: Redacted.make(secretKey),
-          keyTime: { start: 1700000000, end: 1700000900 }
-        })
+        const expected = cancelAuthorization({ host: "127.0.0.1:8080", "content-length": "0" })
 
         expect(request.url).toBe(`http://127.0.0.1:8080/inventorytriggerjob/${jobId}?cancel`)
         expect(request.headers["authorization"]).toBe(expected)
@@ -260,15 +264,7 @@ describe("CiClient", () => {
         yield* TestClock.setTime(fixtureTimeMillis)
         yield* send()
         const [request] = yield* requests
-        const expected = Signer.sign({
-          method: "PUT",
-          pathname: `/inventorytriggerjob/${jobId}`,
-          query: { cancel: "" },
-          headers: { host: ciHost, "content-length": "0", "x-cos-meta-note": "a  b" },
-          secretId: "AKIDEXAMPLE",
-          secretKey: Redacted.make(secretKey),
-          keyTime: { start: 1700000000, end: 1700000900 }
-        })
+        const expected = cancelAuthorization({ host: ciHost, "content-length": "0", "x-cos-meta-note": "a  b" })
 
         expect(request.headers["x-cos-meta-note"]).toBe("a  b")
         expect(request.headers["authorization"]).toBe(expected)

@@ -111,7 +111,7 @@ export const describe = Effect.fn("BatchJobs.describe")(function*(jobId: string)
     if (details.length !== 1) {
       return Either.left(`expected one JobsDetail, got ${details.length}`)
     }
-    // A job with another id would make waitFor and the cancel check watch the wrong job.
+    // A job with another id would make awaitJob and the cancel check watch the wrong job.
     return decodeJob(details[0]).pipe(
       Either.filterOrLeft(
         (job) => job.jobId === id,
@@ -127,14 +127,14 @@ export const describe = Effect.fn("BatchJobs.describe")(function*(jobId: string)
 })
 
 /** @internal */
-export const defaultWaitSchedule = Schedule.spaced("5 seconds").pipe(Schedule.upTo("30 minutes"))
+export const defaultAwaitSchedule = Schedule.spaced("5 seconds").pipe(Schedule.upTo("30 minutes"))
 
 /** @internal */
-export const waitFor = Effect.fn("BatchJobs.waitFor")(function*(jobId: string, options: BatchJobs.WaitOptions = {}) {
+export const awaitJob = Effect.fn("BatchJobs.awaitJob")(function*(jobId: string, options: BatchJobs.AwaitOptions = {}) {
   const client = yield* CiClient.CiClient
   yield* annotate(client, jobId)
   const id = yield* validateJobId(jobId)
-  const schedule = options.schedule ?? defaultWaitSchedule
+  const schedule = options.schedule ?? defaultAwaitSchedule
   if (!Schedule.isSchedule(schedule)) {
     return yield* invalid("schedule", String(schedule), "must be a Schedule")
   }

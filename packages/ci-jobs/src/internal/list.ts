@@ -121,7 +121,7 @@ export const decodePage = (document: CiXml.XmlElement): Either.Either<DecodedPag
  *
  * @internal
  */
-export const fetchPage = Effect.fn("BatchJobs.listPage")(function*(options: BatchJobs.ListOptions = {}) {
+export const fetchPage = Effect.fn("BatchJobs.list")(function*(options: BatchJobs.ListOptions = {}) {
   const client = yield* CiClient.CiClient
   yield* Effect.annotateCurrentSpan("ci.bucket", client.bucket)
   const query = yield* buildListQuery(options)
@@ -146,7 +146,7 @@ export const fetchPage = Effect.fn("BatchJobs.listPage")(function*(options: Batc
 })
 
 /** @internal */
-export const listPage = (options?: BatchJobs.ListOptions) =>
+export const list = (options?: BatchJobs.ListOptions) =>
   Effect.map(fetchPage(options), ({ page }) => page)
 
 interface PagingState {
@@ -155,13 +155,13 @@ interface PagingState {
 }
 
 /**
- * How many empty pages in a row `list` follows before it gives up. Empty pages with a token are
+ * How many empty pages in a row `listAll` follows before it gives up. Empty pages with a token are
  * possible when the server filters after paging; an endless run of them is a server fault.
  */
 const maxEmptyPages = 100
 
 /** @internal */
-export const list = (
+export const listAll = (
   options: BatchJobs.ListOptions & { readonly limit?: number | undefined } = {}
 ): Stream.Stream<BatchJob.BatchJob, BatchJobs.ListError, CiClient.CiClient> =>
   Stream.unwrap(
@@ -208,4 +208,4 @@ export const list = (
 
       return limit === undefined ? pages : Stream.take(pages, limit)
     })
-  ).pipe(Stream.withSpan("BatchJobs.list"))
+  ).pipe(Stream.withSpan("BatchJobs.listAll"))

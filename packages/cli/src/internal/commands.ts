@@ -203,7 +203,7 @@ const list = Command.make(
     ...connection
   },
   (options) =>
-    BatchJobs.list({
+    BatchJobs.listAll({
       states: options.state.length === 0 ? undefined : options.state,
       type: Option.getOrUndefined(options.type),
       workflowId: Option.getOrUndefined(options.workflowId),

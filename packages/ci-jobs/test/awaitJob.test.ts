@@ -14,11 +14,11 @@ const describeUrl = `https://${ciHost}/inventorytriggerjob/${jobId}`
 
 const requestCount = Effect.map(TestHttpClient.requests, (sent) => sent.length)
 
-describe("BatchJobs.waitFor", () => {
+describe("BatchJobs.awaitJob", () => {
   it.effect("polls every 5 seconds until the job succeeds", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(fixtureTimeMillis)
-      const fiber = yield* Effect.fork(BatchJobs.waitFor(jobId))
+      const fiber = yield* Effect.fork(BatchJobs.awaitJob(jobId))
 
       yield* TestClock.adjust("0 millis")
       expect(yield* requestCount).toBe(1)
@@ -45,7 +45,7 @@ describe("BatchJobs.waitFor", () => {
   it.effect("returns a failed job as a result", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(fixtureTimeMillis)
-      const job = yield* BatchJobs.waitFor(jobId)
+      const job = yield* BatchJobs.awaitJob(jobId)
       expect(job).toStrictEqual(batchJob({ jobId, state: "Failed" }))
       expect(yield* requestCount).toBe(1)
     }).pipe(Effect.provide(stubLayer(() => jobResponse(jobId, "Failed")))))
@@ -53,7 +53,7 @@ describe("BatchJobs.waitFor", () => {
   it.effect("times out after 30 minutes with the last state", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(fixtureTimeMillis)
-      const fiber = yield* Effect.fork(Effect.either(BatchJobs.waitFor(jobId)))
+      const fiber = yield* Effect.fork(Effect.either(BatchJobs.awaitJob(jobId)))
       yield* TestClock.adjust("29 minutes")
       expect(Option.isNone(yield* fiber.poll)).toBe(true)
       yield* TestClock.adjust("2 minutes")
@@ -68,7 +68,7 @@ describe("BatchJobs.waitFor", () => {
     Effect.gen(function*() {
       yield* TestClock.setTime(fixtureTimeMillis)
       const schedule = Schedule.spaced("1 second").pipe(Schedule.intersect(Schedule.recurs(2)))
-      const fiber = yield* Effect.fork(Effect.either(BatchJobs.waitFor(jobId, { schedule })))
+      const fiber = yield* Effect.fork(Effect.either(BatchJobs.awaitJob(jobId, { schedule })))
       yield* TestClock.adjust("10 seconds")
 
       const result = yield* Fiber.join(fiber)
@@ -79,7 +79,7 @@ describe("BatchJobs.waitFor", () => {
   it.effect("passes a describe error through", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(fixtureTimeMillis)
-      const fiber = yield* Effect.fork(Effect.either(BatchJobs.waitFor(jobId)))
+      const fiber = yield* Effect.fork(Effect.either(BatchJobs.awaitJob(jobId)))
       yield* TestClock.adjust("10 seconds")
 
       const result = yield* Fiber.join(fiber)
@@ -95,7 +95,7 @@ describe("BatchJobs.waitFor", () => {
 
   it.effect("rejects an invalid job id without a request", () =>
     Effect.gen(function*() {
-      const result = yield* Effect.either(BatchJobs.waitFor("b/1"))
+      const result = yield* Effect.either(BatchJobs.awaitJob("b/1"))
       expect(failure(result)).toStrictEqual(new CiInvalidInput({
         field: "jobId",
         value: "b/1",
@@ -107,7 +107,7 @@ describe("BatchJobs.waitFor", () => {
   it.effect("rejects a non-Schedule schedule", () =>
     Effect.gen(function*() {
       const result = yield* Effect.either(
-        BatchJobs.waitFor(jobId, { schedule: "5 seconds" as unknown as Schedule.Schedule<unknown> })
+        BatchJobs.awaitJob(jobId, { schedule: "5 seconds" as unknown as Schedule.Schedule<unknown> })
       )
       expect(failure(result)).toStrictEqual(
         new CiInvalidInput({ field: "schedule", value: "5 seconds", reason: "must be a Schedule" })
