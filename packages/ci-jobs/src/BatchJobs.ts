@@ -22,7 +22,7 @@ import * as internalList from "./internal/list.js"
  * @since 0.1.0
  * @category models
  */
-export type CancelError = CiError.CiInvalidInput | CiError.CiRequestError | CiError.CiDecodeError
+export type CancelError = CiClient.SendError
 
 /**
  * Errors of {@link describe}.
@@ -30,11 +30,7 @@ export type CancelError = CiError.CiInvalidInput | CiError.CiRequestError | CiEr
  * @since 0.1.0
  * @category models
  */
-export type DescribeError =
-  | CiError.CiInvalidInput
-  | CiError.CiRequestError
-  | CiError.CiDecodeError
-  | BatchJob.BatchJobNotFound
+export type DescribeError = CiClient.SendError | BatchJob.BatchJobNotFound
 
 /**
  * Cancels a batch job: `PUT /inventorytriggerjob/<jobId>?cancel`, with `cancel` signed.
@@ -187,7 +183,7 @@ export type CreateJobRequest = CreateWorkflowJobRequest | CreateNodeJobRequest
  * @since 0.1.0
  * @category models
  */
-export type CreateError = CiError.CiInvalidInput | CiError.CiRequestError | CiError.CiDecodeError
+export type CreateError = CiClient.SendError
 
 /**
  * Starts a batch job: `POST /inventorytriggerjob` with a `<Request>` body, returning the job as CI
@@ -268,7 +264,7 @@ export interface ListPage {
  * @since 0.1.0
  * @category models
  */
-export type ListError = CiError.CiInvalidInput | CiError.CiRequestError | CiError.CiDecodeError
+export type ListError = CiClient.SendError
 
 /**
  * Reads one page of batch jobs: `GET /inventorytriggerjob` with the options as query parameters

@@ -13,24 +13,19 @@ import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import type * as Redacted from "effect/Redacted"
 import type * as Schedule from "effect/Schedule"
 import type * as CiError from "./CiError.js"
+import * as CredentialsModule from "./Credentials.js"
 import type * as CiRetry from "./CiRetry.js"
 import * as internal from "./internal/client.js"
 
 /**
- * A Tencent Cloud API key pair, with the session token of temporary (STS) credentials.
+ * A Tencent Cloud API key pair. See the `Credentials` module for providers of temporary keys.
  *
  * @since 0.1.0
  * @category models
  */
-export interface Credentials {
-  readonly secretId: string
-  readonly secretKey: Redacted.Redacted<string>
-  /** Sent as `x-ci-security-token` and signed, for temporary credentials. */
-  readonly sessionToken?: Redacted.Redacted<string> | undefined
-}
+export type Credentials = CredentialsModule.Credentials
 
 /**
  * @since 0.1.0
@@ -41,7 +36,14 @@ export interface CiClientOptions {
   readonly bucket: string
   /** Region id, such as `ap-guangzhou`. */
   readonly region: string
-  readonly credentials: Credentials
+  /** Fixed credentials, or a provider asked before each attempt, such as `Credentials.refreshing(...)`. */
+  readonly credentials: Credentials | CredentialsModule.Provider
+  /**
+   * The header that carries the session token. By default `x-ci-security-token`, as CI documents,
+   * unless the endpoint's host is exactly this bucket's COS host (`<bucket>.cos.<region>.myqcloud.com`),
+   * which reads `x-cos-security-token`.
+   */
+  readonly securityTokenHeader?: "x-ci-security-token" | "x-cos-security-token" | undefined
   /**
    * Base URL to send requests to instead of `https://<bucket>.ci.<region>.myqcloud.com`, such as a
    * local emulator (`http://127.0.0.1:8080`) or a private gateway. Must be a bare origin. This is
@@ -117,7 +119,11 @@ export interface SendOptions {
  * @since 0.1.0
  * @category models
  */
-export type SendError = CiError.CiRequestError | CiError.CiDecodeError | CiError.CiInvalidInput
+export type SendError =
+  | CiError.CiRequestError
+  | CiError.CiDecodeError
+  | CiError.CiInvalidInput
+  | CiError.CiCredentialsError
 
 /**
  * @since 0.1.0
@@ -189,17 +195,16 @@ export const layer = (options: CiClientOptions): Layer.Layer<CiClient, CiError.C
 export interface ConfigOptions {
   readonly bucket: Config.Config<string>
   readonly region: Config.Config<string>
-  readonly secretId: Config.Config<string>
-  readonly secretKey: Config.Config<Redacted.Redacted<string>>
-  readonly sessionToken: Config.Config<Option.Option<Redacted.Redacted<string>>>
+  readonly credentials: Config.Config<Credentials>
   readonly endpoint: Config.Config<Option.Option<string>>
   readonly timeout: Config.Config<Option.Option<Duration.Duration>>
 }
 
 /**
- * Default sources of the {@link layerConfig} settings: the environment variables
- * `COS_BUCKET`, `COS_REGION`, `COS_SECRET_ID`, `COS_SECRET_KEY`, and the optional
- * `COS_SESSION_TOKEN`, `COS_CI_ENDPOINT` and `COS_CI_TIMEOUT` (a duration such as `10 seconds`).
+ * Default sources of the {@link layerConfig} settings: the environment variables `COS_BUCKET` and
+ * `COS_REGION`, the credentials of `Credentials.config()` (`COS_SECRET_ID`, `COS_SECRET_KEY` and
+ * `COS_SESSION_TOKEN`, else their `TENCENTCLOUD_*` names), and the optional `COS_CI_ENDPOINT` and
+ * `COS_CI_TIMEOUT` (a duration such as `10 seconds`).
  *
  * @since 0.1.0
  * @category layers
@@ -207,23 +212,22 @@ export interface ConfigOptions {
 export const defaultConfig: ConfigOptions = {
   bucket: Config.string("COS_BUCKET"),
   region: Config.string("COS_REGION"),
-  secretId: Config.string("COS_SECRET_ID"),
-  secretKey: Config.redacted("COS_SECRET_KEY"),
-  sessionToken: Config.option(Config.redacted("COS_SESSION_TOKEN")),
+  credentials: CredentialsModule.config(),
   endpoint: Config.option(Config.string("COS_CI_ENDPOINT")),
   timeout: Config.option(Config.duration("COS_CI_TIMEOUT"))
 }
 
 /**
  * Like {@link layer}, with the settings read from `Config`. Each setting not given comes from
- * {@link defaultConfig}; the retry schedule and client transform are plain values.
+ * {@link defaultConfig}. A missing one fails the layer with a `ConfigError` that names the
+ * variable. The retry schedule, token header and client transform are plain values.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (
   config: Partial<ConfigOptions> = {},
-  options: Pick<CiClientOptions, "retrySchedule" | "transformClient"> = {}
+  options: Pick<CiClientOptions, "retrySchedule" | "transformClient" | "securityTokenHeader"> = {}
 ): Layer.Layer<CiClient, CiError.CiInvalidInput | ConfigError.ConfigError, HttpClient.HttpClient> =>
   Layer.effect(
     CiClient,
@@ -233,11 +237,7 @@ export const layerConfig = (
         ...options,
         bucket: settings.bucket,
         region: settings.region,
-        credentials: {
-          secretId: settings.secretId,
-          secretKey: settings.secretKey,
-          sessionToken: Option.getOrUndefined(settings.sessionToken)
-        },
+        credentials: settings.credentials,
         endpoint: Option.getOrUndefined(settings.endpoint),
         timeout: Option.getOrUndefined(settings.timeout)
       })

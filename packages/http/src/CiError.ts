@@ -9,6 +9,7 @@
  *   connection, DNS or TLS failure.
  * - {@link CiDecodeError}: a successful response whose body is not what the operation returns.
  * - {@link CiInvalidInput}: an argument was rejected before any request was sent.
+ * - {@link CiCredentialsError}: the credentials provider failed, so nothing was sent.
  *
  * @since 0.1.0
  */
@@ -101,6 +102,23 @@ export class CiTransportError extends Schema.TaggedError<CiTransportError>()("Ci
 }
 
 /**
+ * The credentials provider could not supply usable credentials, such as when a call to STS failed.
+ * Nothing was sent.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CiCredentialsError extends Schema.TaggedError<CiCredentialsError>()("CiCredentialsError", {
+  /** What went wrong, without any secret. */
+  reason: Schema.String,
+  cause: Schema.optional(Schema.Defect)
+}) {
+  override get message(): string {
+    return `Could not get credentials: ${this.reason}`
+  }
+}
+
+/**
  * A successful response whose body could not be read as the operation's result.
  *
  * @since 0.1.0
@@ -156,7 +174,7 @@ export type CiRequestError = CiServiceError | CiHttpError | CiTransportError
  * @since 0.1.0
  * @category models
  */
-export type CiError = CiRequestError | CiDecodeError | CiInvalidInput
+export type CiError = CiRequestError | CiDecodeError | CiInvalidInput | CiCredentialsError
 
 /**
  * @since 0.1.0
@@ -167,4 +185,5 @@ export const isCiError = (u: unknown): u is CiError =>
   Predicate.isTagged(u, "CiHttpError") ||
   Predicate.isTagged(u, "CiTransportError") ||
   Predicate.isTagged(u, "CiDecodeError") ||
-  Predicate.isTagged(u, "CiInvalidInput")
+  Predicate.isTagged(u, "CiInvalidInput") ||
+  Predicate.isTagged(u, "CiCredentialsError")

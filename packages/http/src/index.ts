@@ -37,3 +37,10 @@ export * as CiXml from "./CiXml.js"
  * @since 0.1.0
  */
 export * as TestHttpClient from "./TestHttpClient.js"
+
+/**
+ * Where a client gets the key it signs with.
+ *
+ * @since 0.1.0
+ */
+export * as Credentials from "./Credentials.js"

@@ -86,6 +86,8 @@ export const report = (error: CommandError): Report => {
       return { exitCode: error.exitCode, lines: [] }
     case "CiInvalidInput":
       return { exitCode: ExitCode.InvalidInput, lines: [`error: ${error.message}`] }
+    case "CiCredentialsError":
+      return { exitCode: ExitCode.InvalidInput, lines: [`error: ${error.message}`] }
     case "CiServiceError":
       return {
         exitCode: ExitCode.ServiceError,

@@ -9,12 +9,13 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Crypto from "node:crypto"
 import type * as CiClient from "../CiClient.js"
-import { CiDecodeError, CiInvalidInput, type CiRequestError, type CiServiceError, CiTransportError } from "../CiError.js"
+import { CiInvalidInput, type CiRequestError, type CiServiceError, CiTransportError } from "../CiError.js"
 import * as CiRetry from "../CiRetry.js"
+import type * as Credentials from "../Credentials.js"
+import * as internalCredentials from "./credentials.js"
 import { buildUrl, resolveEndpoint, validateBucket, validateRegion, validateText } from "./endpoint.js"
 import { classify, type Exchange, requestIdHeader } from "./response.js"
 import { securityTokenHeader, signRequest } from "./signing.js"
@@ -39,36 +40,6 @@ export const isClockSkewError = (error: CiRequestError): error is CiServiceError
   (error.code === "RequestTimeTooSkewed" ||
     error.code === "SignatureExpired" ||
     (error.code === "AccessDenied" && error.message.includes("Request has expired")))
-
-const validateCredentials = (credentials: CiClient.Credentials): Either.Either<CiClient.Credentials, CiInvalidInput> => {
-  if (credentials.secretId.length === 0) {
-    return Either.left(new CiInvalidInput({ field: "secretId", value: "", reason: "must not be empty" }))
-  }
-  if (Redacted.value(credentials.secretKey).length === 0) {
-    return Either.left(new CiInvalidInput({ field: "secretKey", value: "", reason: "must not be empty" }))
-  }
-  // The token is sent as a header value; the error shows no part of it.
-  if (credentials.sessionToken !== undefined && !/^[\x21-\x7e]+$/.test(Redacted.value(credentials.sessionToken))) {
-    return Either.left(
-      new CiInvalidInput({
-        field: "sessionToken",
-        value: "<redacted>",
-        reason: "must be printable ASCII without spaces, as STS issues it"
-      })
-    )
-  }
-  // A SecretId goes into the Authorization header verbatim, so it must not be able to add fields to it.
-  if (!/^[\x21-\x7e]+$/.test(credentials.secretId) || /[&=;]/.test(credentials.secretId)) {
-    return Either.left(
-      new CiInvalidInput({
-        field: "secretId",
-        value: credentials.secretId,
-        reason: "must be printable ASCII without spaces, \"&\", \"=\" or \";\""
-      })
-    )
-  }
-  return Either.right(credentials)
-}
 
 const validateTimeout = (
   timeout: Duration.DurationInput | undefined
@@ -140,17 +111,32 @@ const parseHttpDate = (value: string | undefined): number | undefined => {
   return Number.isNaN(millis) ? undefined : millis
 }
 
+// CI documents x-ci-security-token. Only a request to this bucket's COS host, matched exactly,
+// takes the COS name of the header.
+const defaultTokenHeader = (
+  endpoint: URL,
+  settings: { readonly bucket: string; readonly region: string }
+): "x-ci-security-token" | "x-cos-security-token" =>
+  endpoint.hostname === `${settings.bucket}.cos.${settings.region}.myqcloud.com` ?
+    "x-cos-security-token" :
+    securityTokenHeader
+
 /** @internal */
 export const make = (options: CiClient.CiClientOptions) =>
   Effect.gen(function*() {
     const settings = yield* Either.all({
       bucket: validateBucket(options.bucket),
       region: validateRegion(options.region),
-      credentials: validateCredentials(options.credentials),
       timeout: validateTimeout(options.timeout)
     })
     const endpoint = yield* resolveEndpoint({ ...settings, endpoint: options.endpoint })
     const retrySchedule = options.retrySchedule ?? CiRetry.defaultSchedule
+    const tokenHeader = options.securityTokenHeader ?? defaultTokenHeader(endpoint, settings)
+
+    // Fixed credentials are checked once, here; a provider's are checked each time they are fetched.
+    const credentials: Credentials.Provider = internalCredentials.isProvider(options.credentials) ?
+      options.credentials :
+      internalCredentials.fromStatic(yield* internalCredentials.validate(options.credentials))
 
     // Difference between the server's clock and ours, learned from clock-skew errors. Shared by
     // every call of this client, so one correction serves all later requests.
@@ -167,9 +153,10 @@ export const make = (options: CiClient.CiClientOptions) =>
         if (Either.isLeft(url)) {
           return request
         }
+        const current = yield* credentials.get
         const now = yield* Clock.currentTimeMillis
         const offset = yield* Ref.get(clockOffset)
-        return yield* signRequest(request, url.right, settings.credentials, (now + offset) / 1000)
+        return yield* signRequest(request, url.right, { ...current, tokenHeader }, (now + offset) / 1000)
       }))
 
     // fetch would follow a redirect and replay the signed request to wherever it points.
@@ -179,7 +166,7 @@ export const make = (options: CiClient.CiClientOptions) =>
 
     const exchange = (
       request: HttpClientRequest.HttpClientRequest
-    ): Effect.Effect<Exchange, CiRequestError | CiDecodeError | CiInvalidInput> =>
+    ): Effect.Effect<Exchange, CiClient.SendError> =>
       Effect.gen(function*() {
         const init = yield* noRedirects
         const response = yield* signedClient.execute(request).pipe(
@@ -212,7 +199,7 @@ export const make = (options: CiClient.CiClientOptions) =>
     const attempt = (
       request: HttpClientRequest.HttpClientRequest,
       skewCorrected: Ref.Ref<boolean>
-    ): Effect.Effect<Exchange, CiRequestError | CiDecodeError | CiInvalidInput> =>
+    ): Effect.Effect<Exchange, CiClient.SendError> =>
       Effect.gen(function*() {
         const result = yield* exchange(request)
         const classified = classify(result)
@@ -270,7 +257,7 @@ export const make = (options: CiClient.CiClientOptions) =>
         return { status: result.status, headers: result.headers, body: result.body, requestId }
       }).pipe(
         // Keep the session token out of the HTTP client's span attributes.
-        Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, securityTokenHeader])
+        Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, tokenHeader])
       )
 
     return {

@@ -24,6 +24,9 @@ export interface SigningCredentials {
   readonly secretId: string
   readonly secretKey: Redacted.Redacted<string>
   readonly sessionToken?: Redacted.Redacted<string> | undefined
+  readonly expiration?: Date | undefined
+  /** The header that carries the session token. */
+  readonly tokenHeader: string
 }
 
 const decode = (text: string): string => {
@@ -56,11 +59,13 @@ const headerValuePattern = /^[\t\x20-\x7e]*$/
 // HTTP stacks drop leading and trailing spaces and tabs from header values before sending them.
 const trimHeaderValue = (value: string): string => value.replace(/^[\t ]+|[\t ]+$/g, "")
 
+const redactedHeaders: ReadonlySet<string> = new Set(["authorization", "x-ci-security-token", "x-cos-security-token"])
+
 const invalidHeader = (name: string, value: string, reason: string) =>
   Either.left(
     new CiInvalidInput({
       field: `headers.${name}`,
-      value: name === securityTokenHeader || name === "authorization" ? "<redacted>" : value,
+      value: redactedHeaders.has(name) ? "<redacted>" : value,
       reason
     })
   )
@@ -82,7 +87,7 @@ export const signRequest = (
 ): Either.Either<HttpClientRequest.HttpClientRequest, CiInvalidInput> => {
   const extra: Record<string, string> = {}
   if (credentials.sessionToken !== undefined) {
-    extra[securityTokenHeader] = Redacted.value(credentials.sessionToken)
+    extra[credentials.tokenHeader] = Redacted.value(credentials.sessionToken)
   }
 
   const headers: Record<string, string> = {}
@@ -99,7 +104,10 @@ export const signRequest = (
   }
 
   // Start a second early, as the official SDKs do, to absorb a server clock that is slightly behind.
+  // A signature never outlives the credentials that made it.
   const start = Math.max(0, Math.floor(nowSeconds) - 1)
+  const expiry = credentials.expiration === undefined ? Infinity : Math.floor(credentials.expiration.getTime() / 1000)
+  const end = Math.max(start, Math.min(start + signatureTtlSeconds, expiry))
   const authorization = Signer.sign({
     method: request.method,
     pathname: decode(url.pathname),
@@ -107,7 +115,7 @@ export const signRequest = (
     headers: { ...headers, host: url.host },
     secretId: credentials.secretId,
     secretKey: credentials.secretKey,
-    keyTime: { start, end: start + signatureTtlSeconds }
+    keyTime: { start, end }
   })
 
   return Either.right(HttpClientRequest.setHeaders(request, { ...headers, authorization }))
