@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
+import type * as BatchJobs from "./BatchJobs.js"
 
 /**
  * The states CI documents for batch jobs.
@@ -70,6 +71,202 @@ export interface JobInput {
 }
 
 /**
+ * `CallBackMqConfig`: the TDMQ queue that receives callbacks when `callBackType` is `TDMQ`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CallBackMqConfig {
+  /** `Queue` or `Topic`. */
+  readonly mqMode?: "Queue" | "Topic" | (string & {}) | undefined
+  /** The TDMQ region, such as `sh` (Shanghai) or `bj` (Beijing). */
+  readonly mqRegion?: string | undefined
+  /** The queue or topic name. */
+  readonly mqName?: string | undefined
+}
+
+/**
+ * `Transcode.Container`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TranscodeContainer {
+  /** The container format, such as `mp4`, `flv` or `hls`. */
+  readonly format?: string | undefined
+}
+
+/**
+ * `Transcode.Video`. Leaving out both `width` and `height` keeps the source resolution, and
+ * leaving out one of them keeps the aspect ratio.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TranscodeVideo {
+  /** Such as `H.264`, `H.265` or `AV1`. */
+  readonly codec?: string | undefined
+  /** In pixels, a positive integer. */
+  readonly width?: number | undefined
+  /** In pixels, a positive integer. */
+  readonly height?: number | undefined
+  /** Frames per second. */
+  readonly fps?: number | undefined
+  /** In Kbps, a positive integer. */
+  readonly bitrate?: number | undefined
+  /** The constant rate factor. */
+  readonly crf?: number | undefined
+}
+
+/**
+ * `Transcode.TimeInterval`: the part of each input to transcode.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TranscodeTimeInterval {
+  /** In seconds from the start of the input. */
+  readonly start?: number | undefined
+  /** In seconds. */
+  readonly duration?: number | undefined
+}
+
+/**
+ * `Transcode.Audio`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TranscodeAudio {
+  /** Such as `aac` or `mp3`. */
+  readonly codec?: string | undefined
+  /** In Hz, a positive integer. */
+  readonly samplerate?: number | undefined
+  /** In Kbps, a positive integer. */
+  readonly bitrate?: number | undefined
+  /** The number of channels, a positive integer. */
+  readonly channels?: number | undefined
+}
+
+/**
+ * `Transcode.TransConfig`: how CI adapts the output to the input. Values are sent as written, such
+ * as `true` for the `is...` switches.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TransConfig {
+  readonly adjDarMethod?: string | undefined
+  readonly isCheckReso?: string | undefined
+  readonly resoAdjMethod?: string | undefined
+  readonly isCheckVideoBitrate?: string | undefined
+  readonly videoBitrateAdjMethod?: string | undefined
+  readonly isCheckAudioBitrate?: string | undefined
+  readonly audioBitrateAdjMethod?: string | undefined
+  readonly deleteMetadata?: string | undefined
+  readonly isHdr2Sdr?: string | undefined
+}
+
+/**
+ * `JobParam.Transcode`: transcoding parameters given inline rather than through a template.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Transcode {
+  readonly container?: TranscodeContainer | undefined
+  readonly video?: TranscodeVideo | undefined
+  readonly timeInterval?: TranscodeTimeInterval | undefined
+  readonly audio?: TranscodeAudio | undefined
+  readonly transConfig?: TransConfig | undefined
+}
+
+/**
+ * `JobParam.Snapshot`: inline snapshot parameters.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Snapshot {
+  /** `Interval`, `Average` or `KeyFrame`. */
+  readonly mode?: "Interval" | "Average" | "KeyFrame" | (string & {}) | undefined
+  /** In seconds from the start of the input. */
+  readonly start?: number | undefined
+  /** Seconds between snapshots. */
+  readonly timeInterval?: number | undefined
+  /** The number of snapshots, a positive integer. */
+  readonly count?: number | undefined
+  /** In pixels, a positive integer. */
+  readonly width?: number | undefined
+  /** In pixels, a positive integer. */
+  readonly height?: number | undefined
+  /**
+   * Image processing applied to each snapshot, such as `imageMogr2/format/png`, which also sets
+   * the image format.
+   */
+  readonly ciParam?: string | undefined
+}
+
+/**
+ * `JobParam`: the parameters of an independent-node job.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface JobParam {
+  readonly transcode?: Transcode | undefined
+  readonly templateId?: string | undefined
+  /** One `WatermarkTemplateId` element each. */
+  readonly watermarkTemplateIds?: ReadonlyArray<string> | undefined
+  readonly snapshot?: Snapshot | undefined
+  /**
+   * Every other `JobParam` child, by element name, such as `Watermark`. In a job read back from
+   * CI, an element that appears once is one value, even if it was sent as a one-item array.
+   */
+  readonly otherElements?: BatchJobs.JobParamElements | undefined
+}
+
+/**
+ * The `Output` of a job's operation as CI returns it. Unlike the request's `JobOutput`, each field
+ * may be missing, because a job created by other tools can name its results with other elements,
+ * such as `SpriteObject`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface JobOperationOutput {
+  readonly region?: string | undefined
+  readonly bucket?: string | undefined
+  readonly object?: string | undefined
+}
+
+/**
+ * A job's `Operation`: what it runs and where the results go. CI returns the one the job was
+ * created with, and a field is present only when CI returned its element.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface JobOperation {
+  /** The workflow a `Workflow` job triggers. */
+  readonly workflowIds?: string | undefined
+  readonly timeInterval?: BatchJobs.TimeInterval | undefined
+  readonly queueId?: string | undefined
+  readonly userData?: string | undefined
+  readonly jobLevel?: number | undefined
+  readonly callBackFormat?: string | undefined
+  readonly callBackType?: string | undefined
+  /** The callback URL. */
+  readonly callBack?: string | undefined
+  readonly callBackMqConfig?: CallBackMqConfig | undefined
+  /** The job kind of an independent-node job, such as `Transcode`. */
+  readonly tag?: string | undefined
+  readonly jobParam?: JobParam | undefined
+  readonly output?: JobOperationOutput | undefined
+  readonly freeTranscode?: string | undefined
+}
+
+/**
  * A batch job as CI describes it. Text is kept exactly as sent; times are parsed from CI's
  * `%Y-%m-%dT%H:%M:%S%z` form and are `undefined` when CI reports `-` or nothing.
  *
@@ -99,6 +296,8 @@ export interface BatchJob {
    * job details, else from the echoed `<Operation>`.
    */
   readonly userData: string | undefined
+  /** The operation the job was created with, `undefined` when CI returned none. */
+  readonly operation?: JobOperation | undefined
 }
 
 /**

@@ -149,11 +149,18 @@ export interface CreateNodeJobRequest extends CreateJobCommon {
   readonly type: "Job"
   /** The job kind, such as `Transcode`, `Snapshot` or `Animation`. */
   readonly tag: string
+  /** Sent as `JobParam.Transcode`. */
+  readonly transcode?: BatchJob.Transcode | undefined
   /** Sent as `JobParam.TemplateId`. */
   readonly templateId?: string | undefined
+  /** Sent as one `JobParam.WatermarkTemplateId` each. */
+  readonly watermarkTemplateIds?: ReadonlyArray<string> | undefined
+  /** Sent as `JobParam.Snapshot`. */
+  readonly snapshot?: BatchJob.Snapshot | undefined
   /**
-   * Other `JobParam` children, such as an inline `Transcode` block, written after `TemplateId`.
-   * Names must be XML element names. Values are not checked against what the tag accepts.
+   * Other `JobParam` children, such as `Watermark`, written after the blocks above. Names must be
+   * XML element names, and must not repeat a block set above. Values are not checked against what
+   * the tag accepts.
    */
   readonly jobParam?: JobParamElements | undefined
   readonly output?: JobOutput | undefined
@@ -166,6 +173,10 @@ export interface CreateNodeJobRequest extends CreateJobCommon {
   readonly callBack?: string | undefined
   readonly callBackFormat?: "XML" | "JSON" | (string & {}) | undefined
   readonly callBackType?: "Url" | "TDMQ" | (string & {}) | undefined
+  /** The queue that receives callbacks when `callBackType` is `TDMQ`. */
+  readonly callBackMqConfig?: BatchJob.CallBackMqConfig | undefined
+  /** Sent as `Operation.FreeTranscode`, unchanged. The batch-job documentation does not list its values. */
+  readonly freeTranscode?: string | undefined
 }
 
 /**
@@ -190,8 +201,9 @@ export type CreateError = CiClient.SendError
  * reports it.
  *
  * Every field is checked before anything is sent, and a bad one fails with `CiInvalidInput` naming
- * it (`name`, `input`, `output.bucket`, `jobParam.Transcode.Container.Format`, ...). Absent
- * optional fields are left out of the body rather than sent empty.
+ * it (`name`, `input`, `output.bucket`, `transcode.video.width`,
+ * `jobParam.Transcode.Container.Format`, ...). Absent optional fields are left out of the body
+ * rather than sent empty. The job's `operation` returns the request's operation as CI stored it.
  *
  * CI has no idempotency key for this call, so it is retried only after throttling (status 429 or
  * `SlowDown`), which CI returns without starting anything. After a timeout, a reset connection or

@@ -274,7 +274,8 @@ describe("BatchJobs.create", () => {
           queueId: "p893bcda225bf4945a378da6662e81a89",
           tag: "Transcode",
           input: { manifest: undefined, urlFile: undefined, prefix: "input", object: undefined },
-          userData: "this is my inventorytriggerjob"
+          userData: "this is my inventorytriggerjob",
+          operation: { userData: "this is my inventorytriggerjob" }
         })))
       }).pipe(Effect.provide(stubLayer(created))))
 

@@ -58,7 +58,8 @@ describe("BatchJobs.describe", () => {
         queueId: "p893bcda225bf4945a378da6662e81a89",
         tag: "Transcode",
         input: { manifest: undefined, urlFile: undefined, prefix: "input/", object: undefined },
-        userData: " keep spaces "
+        userData: " keep spaces ",
+        operation: { userData: " keep spaces " }
       })))
     }).pipe(Effect.provide(stubLayer(() => xmlOk(fullDetail)))))
 

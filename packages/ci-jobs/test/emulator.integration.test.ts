@@ -13,7 +13,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Http from "node:http"
-import { parsedAuthorization } from "./fixtures.js"
+import { everyFieldOperation, everyFieldRequest, parsedAuthorization } from "./fixtures.js"
 
 // These tests talk to the emulator over real loopback sockets: real HTTP, real signatures that the
 // emulator verifies, real timeouts.
@@ -109,6 +109,55 @@ describe("BatchJobs against the emulator", () => {
           "GET 200"
         ])
       }), { client: { timeout: "2 seconds", retrySchedule: Schedule.recurs(3) } }))
+
+  it.live("round-trips every modelled field through create, describe and list", () =>
+    withEmulator((emulator) =>
+      Effect.gen(function*() {
+        const created = yield* BatchJobs.create(everyFieldRequest)
+        const described = yield* BatchJobs.describe(created.jobId)
+        const page = yield* BatchJobs.list({ jobId: created.jobId })
+        const requests = yield* emulator.requests
+
+        expect(requests.map((request) => `${request.method} ${request.status}`)).toStrictEqual([
+          "POST 200",
+          "GET 200",
+          "GET 200"
+        ])
+        expect(created.operation).toStrictEqual(everyFieldOperation)
+        expect(described.operation).toStrictEqual(everyFieldOperation)
+        expect(page.jobs.map((job) => job.operation)).toStrictEqual([everyFieldOperation])
+        expect([created.userData, described.userData]).toStrictEqual([" <user> & data ", " <user> & data "])
+        expect([described.name, described.type, described.tag, described.queueId]).toStrictEqual([
+          "every field",
+          "Job",
+          "Transcode",
+          "p893bcda225bf4945a378da6662e81a89"
+        ])
+        expect(described.input).toStrictEqual({
+          manifest: undefined,
+          urlFile: undefined,
+          prefix: "videos/",
+          object: undefined
+        })
+      })))
+
+  it.live("round-trips a Workflow job's operation", () =>
+    withEmulator((emulator) =>
+      Effect.gen(function*() {
+        const timeInterval = { start: new Date("2022-02-01T04:00:00Z"), end: new Date("2022-05-01T04:00:00Z") }
+        const created = yield* BatchJobs.create({
+          type: "Workflow",
+          name: "nightly",
+          input: { manifest: "cos_bucket_inventory/manifest.json" },
+          workflowIds: "web6ac56c1ef54dbfa44d7f4103203be9",
+          timeInterval
+        })
+        const described = yield* BatchJobs.describe(created.jobId)
+
+        expect(yield* emulator.requests).toHaveLength(2)
+        expect(described.operation).toStrictEqual({ workflowIds: "web6ac56c1ef54dbfa44d7f4103203be9", timeInterval })
+        expect(described.input.manifest).toBe("cos_bucket_inventory/manifest.json")
+      })))
 
   it.live("reports a finished job as the emulator's error, once", () =>
     withEmulator((emulator) =>

@@ -66,8 +66,78 @@ export const batchJob = (
   tag: undefined,
   input: { manifest: undefined, urlFile: undefined, prefix: undefined, object: undefined },
   userData: undefined,
+  operation: undefined,
   ...fields
 })
+
+/**
+ * An independent-node request that sets every field the request model has. Numbers include
+ * fractions, text includes markup characters and edge spaces, and times are whole seconds, which
+ * is all CI's time format keeps.
+ */
+export const everyFieldRequest: BatchJobs.CreateNodeJobRequest = {
+  type: "Job",
+  name: "every field",
+  input: { prefix: "videos/" },
+  timeInterval: { start: new Date("2022-02-01T04:00:00Z"), end: new Date("2022-05-01T04:00:00Z") },
+  queueId: "p893bcda225bf4945a378da6662e81a89",
+  userData: " <user> & data ",
+  jobLevel: 2,
+  callBackFormat: "JSON",
+  callBackType: "TDMQ",
+  callBack: "https://example.com/hook?a=1&b=2",
+  callBackMqConfig: { mqMode: "Queue", mqRegion: "gz", mqName: "ci-callbacks" },
+  tag: "Transcode",
+  transcode: {
+    container: { format: "mp4" },
+    video: { codec: "H.264", width: 1280, height: 720, fps: 29.97, bitrate: 1500, crf: 23.5 },
+    timeInterval: { start: 0.5, duration: 60 },
+    audio: { codec: "aac", samplerate: 44100, bitrate: 128, channels: 2 },
+    transConfig: {
+      adjDarMethod: "scale",
+      isCheckReso: "true",
+      resoAdjMethod: "1",
+      isCheckVideoBitrate: "true",
+      videoBitrateAdjMethod: "0",
+      isCheckAudioBitrate: "false",
+      audioBitrateAdjMethod: "0",
+      deleteMetadata: "true",
+      isHdr2Sdr: "false"
+    }
+  },
+  templateId: "t1460606b9752148c4ab182f55163ba7cd",
+  watermarkTemplateIds: ["t1318c5f428d474afba1797f84091cbe22", "t1318c5f428d474afba1797f84091cbe23"],
+  snapshot: { mode: "Interval", start: 1.5, timeInterval: 10, count: 3, width: 640, height: 360, ciParam: "imageMogr2/format/png" },
+  // Two watermarks, because one repeated element reads back as a single value, not a list.
+  jobParam: {
+    Watermark: [{ Type: "Text", Text: { Text: "a&b" } }, { Type: "Text", Text: { Text: "c" } }],
+    Segment: { Format: "hls" }
+  },
+  output: { region: "ap-guangzhou", bucket: "examplebucket-1250000000", object: "out/${InventoryTriggerJobId}.mp4" },
+  freeTranscode: "true"
+}
+
+/** The operation CI returns for {@link everyFieldRequest}: the request's fields, JobParam nested. */
+export const everyFieldOperation: BatchJob.JobOperation = {
+  timeInterval: everyFieldRequest.timeInterval,
+  queueId: everyFieldRequest.queueId,
+  userData: everyFieldRequest.userData,
+  jobLevel: everyFieldRequest.jobLevel,
+  callBackFormat: everyFieldRequest.callBackFormat,
+  callBackType: everyFieldRequest.callBackType,
+  callBack: everyFieldRequest.callBack,
+  callBackMqConfig: everyFieldRequest.callBackMqConfig,
+  tag: everyFieldRequest.tag,
+  jobParam: {
+    transcode: everyFieldRequest.transcode,
+    templateId: everyFieldRequest.templateId,
+    watermarkTemplateIds: everyFieldRequest.watermarkTemplateIds,
+    snapshot: everyFieldRequest.snapshot,
+    otherElements: everyFieldRequest.jobParam
+  },
+  output: everyFieldRequest.output,
+  freeTranscode: everyFieldRequest.freeTranscode
+}
 
 /** A 200 response with an XML body and, when given, an `x-ci-request-id`. */
 export const xmlOk = (body: string, requestId?: string) =>

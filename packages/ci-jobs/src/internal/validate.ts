@@ -1,6 +1,6 @@
 import { CiInvalidInput } from "@effect-cos/http/CiError"
 import * as Either from "effect/Either"
-import { formatTime } from "./decode.js"
+import { formatTime } from "./time.js"
 
 /** @internal */
 export const invalid = (field: string, value: string, reason: string): Either.Either<never, CiInvalidInput> =>
@@ -64,6 +64,17 @@ export const validateInteger = (
   typeof value === "number" && Number.isInteger(value) && value >= min && value <= max ?
     Either.right(value) :
     invalid(field, String(value), `must be an integer from ${min} to ${max}`)
+
+/** @internal */
+export const validateNumber = (
+  field: string,
+  value: unknown,
+  min: number,
+  max: number
+): Either.Either<number, CiInvalidInput> =>
+  typeof value === "number" && Number.isFinite(value) && value >= min && value <= max ?
+    Either.right(value) :
+    invalid(field, String(value), `must be a number from ${min} to ${max}`)
 
 /** @internal */
 export const validateOneOf = <const A extends string>(
