@@ -1,49 +1,106 @@
 /**
- * The demo behind `pnpm demo`: starts the CI emulator on a free loopback port, seeds a running batch
- * job, cancels it with `BatchJobs.cancel` over real HTTP with a real signature, reads it back with
- * `BatchJobs.describe` and prints what happened.
+ * The demo behind `pnpm demo`. It starts the CI emulator on a free loopback port and runs `cos-ci`
+ * in this process against it, over real HTTP with real signatures. `jobs create` starts a job,
+ * `jobs list` shows it, `jobs cancel` cancels it and `jobs describe` reads it back. The demo exits
+ * with 0 only when the job ends in state `Cancel` and the cancel printed a request id.
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import * as Emulator from "@effect-cos/emulator/Emulator"
-import * as CiClient from "@effect-cos/http/CiClient"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Cli from "../src/Cli.js"
+import { Output } from "../src/internal/output.js"
+
+const bucket = "examplebucket-1250000000"
+const region = "ap-guangzhou"
+
+/** Runs `cos-ci` with these arguments, prints the command and what it printed, and returns its stdout. */
+const cosCi = (args: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    yield* Console.log(`\n$ cos-ci ${args.map((arg) => /^[\w./:=@-]+$/.test(arg) ? arg : `'${arg}'`).join(" ")}`)
+    let stdout = ""
+    const exitCode = yield* Cli.run(["node", "cos-ci", ...args]).pipe(
+      Effect.provideService(Output, {
+        stdout: (text) => {
+          stdout += text
+          process.stdout.write(text)
+        },
+        stderr: (text) => process.stderr.write(text)
+      })
+    )
+    if (exitCode !== Cli.ExitCode.Success) {
+      return yield* Effect.dieMessage(`cos-ci ${args.join(" ")} exited with ${exitCode}`)
+    }
+    return stdout
+  })
 
 const program = Effect.gen(function*() {
   const emulator = yield* Emulator.make()
   const [credential] = emulator.credentials
   yield* Console.log(`CI emulator listening on ${emulator.url}`)
+  yield* Console.log(
+    `COS_BUCKET=${bucket} COS_REGION=${region} COS_CI_ENDPOINT=${emulator.url} ` +
+      `COS_SECRET_ID=${credential.secretId} COS_SECRET_KEY=<the emulator's placeholder key>`
+  )
 
-  const seeded = yield* emulator.seedJob({ state: "Running", name: "demo-transcode" })
-  yield* Console.log(`Seeded batch job ${seeded.jobId} in state ${seeded.state}`)
+  // cos-ci reads these settings from the environment; here they come from a ConfigProvider instead.
+  const environment = ConfigProvider.fromMap(
+    new Map([
+      ["COS_BUCKET", bucket],
+      ["COS_REGION", region],
+      ["COS_CI_ENDPOINT", emulator.url],
+      ["COS_SECRET_ID", credential.secretId],
+      ["COS_SECRET_KEY", Redacted.value(credential.secretKey)]
+    ])
+  )
 
-  const client = CiClient.layer({
-    bucket: "examplebucket-1250000000",
-    region: "ap-guangzhou",
-    endpoint: emulator.url,
-    credentials: { secretId: credential.secretId, secretKey: credential.secretKey }
-  }).pipe(Layer.provide(FetchHttpClient.layer))
+  const created = yield* cosCi([
+    "jobs",
+    "create",
+    "--name",
+    "demo-transcode",
+    "--type",
+    "Job",
+    "--tag",
+    "Transcode",
+    "--prefix",
+    "uploads/",
+    "--template-id",
+    "t1460606b9752148c4ab182f55163ba7cd",
+    "--output-region",
+    region,
+    "--output-bucket",
+    bucket,
+    "--output-object",
+    "out/${InventoryTriggerJobId}.mp4",
+    "--output",
+    "json"
+  ]).pipe(Effect.withConfigProvider(environment))
+  const jobId: string = JSON.parse(created).jobId
 
-  const { job, requestId } = yield* Effect.gen(function*() {
-    const { requestId } = yield* BatchJobs.cancel(seeded.jobId)
-    const job = yield* BatchJobs.describe(seeded.jobId)
-    return { job, requestId }
-  }).pipe(Effect.provide(client))
+  yield* cosCi(["jobs", "list"]).pipe(Effect.withConfigProvider(environment))
+  const cancelled = yield* cosCi(["jobs", "cancel", jobId]).pipe(Effect.withConfigProvider(environment))
+  yield* cosCi(["jobs", "describe", jobId]).pipe(Effect.withConfigProvider(environment))
 
-  // The emulator verified the Authorization of both requests. Show what it received and returned.
-  const requests = yield* emulator.requests
-  for (const request of requests) {
+  // The emulator verified the Authorization of every request. Show what it received and returned.
+  yield* Console.log("")
+  for (const request of yield* emulator.requests) {
     yield* Console.log(`emulator: ${request.method} ${request.url} -> ${request.status} (signature verified)`)
   }
 
-  yield* Console.log(`Cancel request id: ${requestId ?? "(none)"}`)
-  yield* Console.log(`Job ${job.jobId} is now in state: ${job.state}`)
+  const requestId = /request id: (\S+)/.exec(cancelled)?.[1]
+  const state = Option.map(yield* emulator.getJob(jobId), (job) => job.state)
+  yield* Console.log(`\nCancel request id: ${requestId ?? "(none)"}`)
+  yield* Console.log(`Job ${jobId} is now in state: ${Option.getOrElse(state, () => "(unknown)")}`)
 
-  if (job.state !== "Cancel") {
-    return yield* Effect.dieMessage(`expected state Cancel, got ${job.state}`)
+  if (requestId === undefined || requestId === "(none)") {
+    return yield* Effect.dieMessage("the cancel printed no request id")
+  }
+  if (!Option.contains(state, "Cancel")) {
+    return yield* Effect.dieMessage(`expected state Cancel, got ${Option.getOrElse(state, () => "no job")}`)
   }
 }).pipe(Effect.scoped)
 

@@ -8,6 +8,7 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import { command } from "./internal/commands.js"
+import { type OutputFormat, printErrorJson, printErrorLine } from "./internal/output.js"
 import * as internal from "./internal/report.js"
 
 /**
@@ -15,9 +16,13 @@ import * as internal from "./internal/report.js"
  *
  * - `0` the command succeeded;
  * - `1` an unexpected failure, such as a bug;
- * - `2` invalid input: a bad argument or option, or missing credentials; nothing was sent;
+ * - `2` invalid input, and nothing was sent: a bad argument or option, options that do not go
+ *   together, missing credentials, or a filter-based cancel without `--yes` when stdin is not a terminal;
  * - `3` CI, or a proxy in front of it, rejected the request or returned something unreadable;
- * - `4` no complete response arrived: timeout, reset or refused connection, DNS or TLS failure.
+ * - `4` no complete response arrived: timeout, reset or refused connection, DNS or TLS failure;
+ * - `5` `jobs wait`: the job ended in state `Failed`;
+ * - `6` `jobs wait`: the job ended in state `Cancel`;
+ * - `7` `jobs wait`: `--max-wait` ran out before the job finished.
  *
  * @since 0.1.0
  * @category models
@@ -31,22 +36,63 @@ export const ExitCode = internal.ExitCode
 export type ExitCode = internal.ExitCode
 
 /**
+ * The version `cos-ci --version` prints, that of the package.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const version = "0.1.0"
+
+/**
+ * Reads the output format from the arguments. @effect/cli reports a usage error before the command
+ * has parsed its own `--output`, so the format of that report is decided here.
+ */
+const requestedFormat = (argv: ReadonlyArray<string>): OutputFormat => {
+  let format: string | undefined
+  for (const [index, arg] of argv.entries()) {
+    if (index < 2) {
+      continue
+    }
+    if (arg === "--output" || arg === "-o") {
+      format = argv[index + 1]
+    } else if (arg.startsWith("--output=")) {
+      format = arg.slice("--output=".length)
+    }
+  }
+  return format === "json" ? "json" : "table"
+}
+
+/** A console that drops what @effect/cli prints to stderr, for the usage error to be printed as JSON. */
+const withoutErrorOutput = (console: Console.Console): Console.Console => ({
+  ...console,
+  error: () => Effect.void,
+  unsafe: { ...console.unsafe, error: () => {} }
+})
+
+/**
  * Runs `cos-ci` with the given process arguments (`process.argv`: the first two are skipped)
  * and returns the exit code. Failures are printed to stderr with their code, message and request
- * id; nothing fails past this function.
+ * id, as text or, with `--output json`, as a JSON error object. Nothing fails past this function.
  *
  * @since 0.1.0
  * @category running
  */
-export const run = (argv: ReadonlyArray<string>): Effect.Effect<ExitCode> =>
-  Command.run(command, { name: "cos-ci", version: "0.1.0" })(argv).pipe(
+export const run = (argv: ReadonlyArray<string>): Effect.Effect<ExitCode> => {
+  const format = requestedFormat(argv)
+  const cli = Command.run(command, { name: "cos-ci", version })(argv)
+  const quietCli = format === "json" ?
+    Effect.consoleWith((console) => Effect.withConsole(cli, withoutErrorOutput(console))) :
+    cli
+  return quietCli.pipe(
     Effect.as(ExitCode.Success),
-    Effect.catchAll((error) => {
-      const report = internal.report(error)
-      return Effect.as(Effect.forEach(report.lines, (line) => Console.error(line)), report.exitCode)
+    Effect.catchAll((error) => internal.printFailure(format, error)),
+    Effect.catchAllDefect((defect) => {
+      const message = `unexpected failure: ${String(defect)}`
+      const printed = format === "json" ?
+        printErrorJson({ error: { tag: "Unexpected", code: null, message, status: null, requestId: null } }) :
+        printErrorLine(`error: ${message}`)
+      return Effect.as(printed, ExitCode.Unexpected)
     }),
-    Effect.catchAllDefect((defect) =>
-      Effect.as(Console.error(`error: unexpected failure: ${String(defect)}`), ExitCode.Unexpected)
-    ),
     Effect.provide(NodeContext.layer)
   )
+}

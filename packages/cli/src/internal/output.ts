@@ -1,0 +1,79 @@
+import * as Options from "@effect/cli/Options"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+
+/** @internal */
+export type OutputFormat = "table" | "json"
+
+/** @internal */
+export const outputFormats: ReadonlyArray<OutputFormat> = ["table", "json"]
+
+/** @internal */
+export const outputOption = Options.choice("output", outputFormats).pipe(
+  Options.withAlias("o"),
+  Options.withDescription(
+    "table: text for a person, with aligned columns. json: one JSON document on stdout and, when the command " +
+      "fails, a JSON error object on stderr. The fields are listed in docs/cli.md. Default: table."
+  ),
+  Options.withDefault("table")
+)
+
+/** @internal */
+export interface OutputService {
+  /** Writes text to stdout as it is: the caller adds the line break. */
+  readonly stdout: (text: string) => void
+  readonly stderr: (text: string) => void
+}
+
+/**
+ * The destination of the results and messages of `cos-ci`: the process's stdout and stderr, unless
+ * a caller such as the demo provides another service to read what was printed.
+ *
+ * `cos-ci` does not write through `Console`, because in JSON mode `Cli.run` silences the
+ * `Console` that @effect/cli prints usage errors to, and reports them as JSON instead.
+ *
+ * @internal
+ */
+export class Output extends Context.Reference<Output>()("@effect-cos/cli/Output", {
+  defaultValue: (): OutputService => ({
+    stdout: (text) => {
+      process.stdout.write(text)
+    },
+    stderr: (text) => {
+      process.stderr.write(text)
+    }
+  })
+}) {}
+
+/** @internal */
+export const printLine = (text: string): Effect.Effect<void> =>
+  Effect.flatMap(Output, (output) => Effect.sync(() => output.stdout(`${text}\n`)))
+
+/** @internal */
+export const printErrorLine = (text: string): Effect.Effect<void> =>
+  Effect.flatMap(Output, (output) => Effect.sync(() => output.stderr(`${text}\n`)))
+
+/** @internal */
+export const printLines = (lines: ReadonlyArray<string>): Effect.Effect<void> =>
+  lines.length === 0 ? Effect.void : printLine(lines.join("\n"))
+
+/** @internal */
+export const printErrorLines = (lines: ReadonlyArray<string>): Effect.Effect<void> =>
+  lines.length === 0 ? Effect.void : printErrorLine(lines.join("\n"))
+
+/** Writes one JSON document, indented by two spaces, to stdout. @internal */
+export const printJson = (value: unknown): Effect.Effect<void> => printLine(JSON.stringify(value, null, 2))
+
+/** @internal */
+export const printErrorJson = (value: unknown): Effect.Effect<void> => printErrorLine(JSON.stringify(value, null, 2))
+
+/**
+ * Whether stdin and stderr are terminals. The confirmation prompt needs stdin, and the progress
+ * bar needs stderr, because stdout may be redirected to a file.
+ *
+ * @internal
+ */
+export const terminal = Effect.sync(() => ({
+  stdin: process.stdin.isTTY === true,
+  stderr: process.stderr.isTTY === true
+}))
