@@ -292,6 +292,17 @@ export const list: (options?: ListOptions) => Effect.Effect<ListPage, ListError,
   internalList.list
 
 /**
+ * Every page of batch jobs that match, in order, each with its `nextToken`: the stream to use when
+ * you need to know where you are, for example to resume a listing later from a token. It pages like
+ * {@link listAll}, which yields the jobs of these pages one by one.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const listPages: (options?: ListOptions) => Stream.Stream<ListPage, ListError, CiClient.CiClient> =
+  internalList.listPages
+
+/**
  * Every batch job that matches, page by page. A page is requested only when the stream is pulled
  * past the previous one. Paging stops at a page without a `nextToken`, and after `limit` jobs when
  * given (a positive integer). An empty page that has a `nextToken` is followed, because a server
@@ -336,6 +347,8 @@ export interface AwaitOptions {
    * {@link defaultAwaitSchedule}. When it ends, the wait fails with `BatchJobWaitTimeout`.
    */
   readonly schedule?: Schedule.Schedule<unknown, BatchJob.BatchJob> | undefined
+  /** Runs after every describe with the job read, for example to show its progress. */
+  readonly onPoll?: ((job: BatchJob.BatchJob) => Effect.Effect<void>) | undefined
 }
 
 /**
@@ -374,6 +387,19 @@ export interface CancelOutcome {
 }
 
 /**
+ * Options of {@link cancelMany}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CancelManyOptions {
+  /** How many cancels run at once, 1 to 32. Default 4. */
+  readonly concurrency?: number | undefined
+  /** Runs as soon as each job's cancel has finished, in completion order, for example to show progress. */
+  readonly onOutcome?: ((outcome: CancelOutcome) => Effect.Effect<void>) | undefined
+}
+
+/**
  * Cancels many jobs, at most `concurrency` at a time (1 to 32, default 4).
  *
  * Every id is checked first: one invalid id fails the whole call with `CiInvalidInput` (its field
@@ -386,5 +412,5 @@ export interface CancelOutcome {
  */
 export const cancelMany: (
   jobIds: Iterable<string>,
-  options?: { readonly concurrency?: number | undefined }
+  options?: CancelManyOptions
 ) => Effect.Effect<ReadonlyArray<CancelOutcome>, CiError.CiInvalidInput, CiClient.CiClient> = internal.cancelMany

@@ -115,3 +115,21 @@ describe("BatchJobs.awaitJob", () => {
       expect(yield* requestCount).toBe(0)
     }).pipe(Effect.provide(stubLayer(() => jobResponse(jobId, "Running")))))
 })
+
+describe("BatchJobs.awaitJob onPoll", () => {
+  it.effect("sees every state read, in order", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(fixtureTimeMillis)
+      const seen: Array<string> = []
+      const fiber = yield* Effect.fork(
+        BatchJobs.awaitJob(jobId, { onPoll: (job) => Effect.sync(() => seen.push(job.state)) })
+      )
+      yield* TestClock.adjust("1 minute")
+      yield* Fiber.join(fiber)
+      expect(seen).toStrictEqual(["Submitted", "Running", "Success"])
+    }).pipe(Effect.provide(stubLayer(TestHttpClient.sequence(
+      jobResponse(jobId, "Submitted"),
+      jobResponse(jobId, "Running"),
+      jobResponse(jobId, "Success")
+    )))))
+})

@@ -162,3 +162,20 @@ describe("BatchJobs.cancelMany", () => {
       }).pipe(Effect.provide(stubLayer((request) => ok(jobIdOf(request))))))
   }
 })
+
+describe("BatchJobs.cancelMany onOutcome", () => {
+  it.effect("reports each outcome as it finishes", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(fixtureTimeMillis)
+      const seen: Array<string> = []
+      const outcomes = yield* BatchJobs.cancelMany([idA, idB, idC], {
+        concurrency: 1,
+        onOutcome: (outcome) => Effect.sync(() => seen.push(`${outcome.jobId} ${outcome.result._tag}`))
+      })
+      expect(seen).toStrictEqual([`${idA} Right`, `${idB} Left`, `${idC} Right`])
+      expect(outcomes.map((outcome) => outcome.jobId)).toStrictEqual([idA, idB, idC])
+    }).pipe(Effect.provide(stubLayer((request) => {
+      const id = jobIdOf(request)
+      return id === idB ? finished(id) : ok(id)
+    }))))
+})

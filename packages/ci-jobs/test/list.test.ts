@@ -446,3 +446,19 @@ describe("BatchJobs.listAll", () => {
       }).pipe(Effect.provide(stubLayer(emptyPage))))
   }
 })
+
+describe("BatchJobs.listPages", () => {
+  it.effect("yields each page with the token that follows it", () =>
+    Effect.gen(function*() {
+      const { result, sent } = yield* streamOutcome(BatchJobs.listPages({ size: 2 }))
+      expect(Either.map(result, (pages) =>
+        pages.map((page) => {
+          const { jobs, nextToken } = page as BatchJobs.ListPage
+          return { ids: jobs.map((job) => job.jobId), nextToken }
+        }))).toStrictEqual(Either.right([
+          { ids: ["a", "b"], nextToken: "t1" },
+          { ids: ["c"], nextToken: undefined }
+        ]))
+      expect(sent.map((request) => new URL(request.url).search)).toStrictEqual(["?size=2", "?nextToken=t1&size=2"])
+    }).pipe(Effect.provide(stubLayer(pagesByToken({ "": page(["a", "b"], "t1"), t1: page(["c"]) })))))
+})

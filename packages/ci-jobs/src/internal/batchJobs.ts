@@ -141,8 +141,10 @@ export const awaitJob = Effect.fn("BatchJobs.awaitJob")(function*(jobId: string,
 
   // The driver sleeps between steps on the Effect clock and reports when the schedule is done.
   const driver = yield* Schedule.driver(schedule)
+  const onPoll = options.onPoll ?? (() => Effect.void)
   let polls = 1
   let job = yield* describe(id)
+  yield* onPoll(job)
   while (!isFinal(job.state)) {
     const next = yield* Effect.either(driver.next(job))
     if (Either.isLeft(next)) {
@@ -151,6 +153,7 @@ export const awaitJob = Effect.fn("BatchJobs.awaitJob")(function*(jobId: string,
     }
     polls += 1
     job = yield* describe(id)
+    yield* onPoll(job)
   }
   yield* Effect.annotateCurrentSpan("ci.polls", polls)
   return job
@@ -161,7 +164,7 @@ const maxConcurrency = 32
 /** @internal */
 export const cancelMany = Effect.fn("BatchJobs.cancelMany")(function*(
   jobIds: Iterable<string>,
-  options: { readonly concurrency?: number | undefined } = {}
+  options: BatchJobs.CancelManyOptions = {}
 ) {
   const client = yield* CiClient.CiClient
   yield* Effect.annotateCurrentSpan("ci.bucket", client.bucket)
@@ -195,10 +198,15 @@ export const cancelMany = Effect.fn("BatchJobs.cancelMany")(function*(
   }
   yield* Effect.annotateCurrentSpan("ci.job_count", unique.length)
 
+  const onOutcome = options.onOutcome ?? (() => Effect.void)
   return yield* Effect.forEach(
     unique,
     (id): Effect.Effect<BatchJobs.CancelOutcome, never, CiClient.CiClient> =>
-      Effect.map(Effect.either(cancel(id)), (result) => ({ jobId: id, result })),
+      Effect.gen(function*() {
+        const outcome: BatchJobs.CancelOutcome = { jobId: id, result: yield* Effect.either(cancel(id)) }
+        yield* onOutcome(outcome)
+        return outcome
+      }),
     { concurrency }
   )
 })

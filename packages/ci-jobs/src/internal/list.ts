@@ -1,7 +1,6 @@
 import * as CiClient from "@effect-cos/http/CiClient"
 import { CiDecodeError, type CiInvalidInput } from "@effect-cos/http/CiError"
 import * as CiXml from "@effect-cos/http/CiXml"
-import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -161,30 +160,23 @@ interface PagingState {
 const maxEmptyPages = 100
 
 /** @internal */
-export const listAll = (
-  options: BatchJobs.ListOptions & { readonly limit?: number | undefined } = {}
-): Stream.Stream<BatchJob.BatchJob, BatchJobs.ListError, CiClient.CiClient> =>
+export const listPages = (
+  options: BatchJobs.ListOptions = {}
+): Stream.Stream<BatchJobs.ListPage, BatchJobs.ListError, CiClient.CiClient> =>
   Stream.unwrap(
     Effect.gen(function*() {
-      const client = yield* CiClient.CiClient
-      yield* Effect.annotateCurrentSpan("ci.bucket", client.bucket)
       // Every option is checked before the first page is requested.
       yield* buildListQuery(options)
-      const { limit, ...listOptions } = options
-      if (limit !== undefined) {
-        yield* validateInteger("limit", limit, 1, Number.MAX_SAFE_INTEGER)
-      }
 
-      const start: PagingState = { token: listOptions.nextToken, emptyPages: 0 }
-      const pages = Stream.paginateChunkEffect(start, ({ emptyPages, token }) =>
+      const start: PagingState = { token: options.nextToken, emptyPages: 0 }
+      return Stream.paginateEffect(start, ({ emptyPages, token }) =>
         Effect.gen(function*() {
-          const { page, response } = yield* fetchPage({ ...listOptions, nextToken: token })
-          const jobs = Chunk.fromIterable(page.jobs)
+          const { page, response } = yield* fetchPage({ ...options, nextToken: token })
 
           // Only a missing token ends the list: a server that filters pages may send an empty
           // page that still has a next one.
           if (page.nextToken === undefined) {
-            return [jobs, Option.none()] as const
+            return [page, Option.none()] as const
           }
 
           const empty = page.jobs.length === 0 ? emptyPages + 1 : 0
@@ -203,9 +195,25 @@ export const listAll = (
           if (empty >= maxEmptyPages) {
             return yield* endlessPaging(`CI sent ${maxEmptyPages} empty pages in a row, each with a new NextToken`)
           }
-          return [jobs, Option.some({ token: page.nextToken, emptyPages: empty })] as const
+          return [page, Option.some({ token: page.nextToken, emptyPages: empty })] as const
         }))
+    })
+  ).pipe(Stream.withSpan("BatchJobs.listPages"))
 
-      return limit === undefined ? pages : Stream.take(pages, limit)
+/** @internal */
+export const listAll = (
+  options: BatchJobs.ListOptions & { readonly limit?: number | undefined } = {}
+): Stream.Stream<BatchJob.BatchJob, BatchJobs.ListError, CiClient.CiClient> =>
+  Stream.unwrap(
+    Effect.gen(function*() {
+      const client = yield* CiClient.CiClient
+      yield* Effect.annotateCurrentSpan("ci.bucket", client.bucket)
+      const { limit, ...listOptions } = options
+      if (limit !== undefined) {
+        yield* validateInteger("limit", limit, 1, Number.MAX_SAFE_INTEGER)
+      }
+
+      const jobs = listPages(listOptions).pipe(Stream.mapConcat((page) => page.jobs))
+      return limit === undefined ? jobs : Stream.take(jobs, limit)
     })
   ).pipe(Stream.withSpan("BatchJobs.listAll"))
