@@ -211,6 +211,23 @@ export interface ReceivedRequest {
 }
 
 /**
+ * The durations after which jobs move through their states on their own, in milliseconds of the
+ * emulator clock (`EmulatorOptions.now`). A `Submitted` job becomes `Running` `submittedMillis` after it entered
+ * `Submitted`, and a `Running` job becomes `Success` `runningMillis` after it started running.
+ * States are computed from the clock on every read, so moving a test clock moves the jobs with no
+ * timer. `Pause`, `Failed`, `Cancel` and `Success` jobs stay where they are.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Progression {
+  /** Time from entering `Submitted` to `Running`. A finite number >= 0. */
+  readonly submittedMillis: number
+  /** Time from `Running` to `Success`. A finite number >= 0. */
+  readonly runningMillis: number
+}
+
+/**
  * Settings for {@link make} and {@link layer}.
  *
  * @since 0.1.0
@@ -236,6 +253,12 @@ export interface EmulatorOptions {
   readonly futureSkewSeconds?: number | undefined
   /** How many requests the log keeps; older entries are dropped first. Default 1000. */
   readonly requestLogLimit?: number | undefined
+  /**
+   * Default `false`: jobs never change state on their own, and only cancel requests and
+   * `setJobState` move them. With a {@link Progression}, jobs move from `Submitted` through
+   * `Running` to `Success` as the `now` clock advances.
+   */
+  readonly progression?: Progression | false | undefined
 }
 
 /**
@@ -297,14 +320,20 @@ export declare namespace Emulator {
     readonly url: string
     readonly port: number
     readonly credentials: ReadonlyArray<Credential>
-    /** Stores a job as given (see {@link SeedJob} for the defaults) and returns it. */
+    /**
+     * Stores a job as given (see {@link SeedJob} for the defaults) and returns it as describe would
+     * show it now, so with a {@link Progression} it may already have moved on.
+     */
     readonly seedJob: (job?: SeedJob) => Effect.Effect<Job>
+    /** Returns the job as describe and list show it now, with any {@link Progression} applied. */
     readonly getJob: (jobId: string) => Effect.Effect<Option.Option<Job>>
     /**
      * Moves a job to `state` with no transition check. `Running`, `Success` and `Failed` set
      * `startTime`, and `Success`, `Failed` and `Cancel` set `endTime`, each only when unset, from the
      * emulator clock. `Failed` sets code `InternalError` and message `The job failed.` when they
-     * were `Success` and empty. Every other state resets them to `Success` and empty.
+     * were `Success` and empty. Every other state resets them to `Success` and empty. With a
+     * {@link Progression}, the job first takes the state it has reached by now, and its
+     * progression restarts from now when `state` is `Submitted` or `Running`.
      */
     readonly setJobState: (jobId: string, state: JobState) => Effect.Effect<void, JobNotFoundError>
     /** Adds a rule after the existing ones. Dies on a `times` that is not a positive integer or `Infinity`. */

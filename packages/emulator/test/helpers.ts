@@ -5,6 +5,7 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { XMLParser } from "fast-xml-parser"
 import * as Http from "node:http"
+import * as Net from "node:net"
 
 /** 2023-11-14T22:13:20Z, which is 2023-11-15T06:13:20+0800. */
 export const fixedNow = 1_700_000_000_000
@@ -168,3 +169,154 @@ export const temporaryCredential: Emulator.Credential = {
 
 export const workflowBody = (name: string, input = "<Prefix>input/</Prefix>") =>
   `<Request><Name>${name}</Name><Input>${input}</Input><Operation><WorkflowIds>w1</WorkflowIds></Operation></Request>`
+
+/** What a raw TCP exchange with the emulator produced. */
+export interface RawExchange {
+  readonly received: Buffer
+  /**
+   * How the exchange ended: `closed` when the server closed the connection, `reset` when the
+   * connection failed (the error code follows), `complete` when the client stopped after the
+   * expected responses arrived, and `timeout` when nothing more came within the wait.
+   */
+  readonly ending: "closed" | "reset" | "complete" | "timeout"
+  readonly errorCode?: string | undefined
+}
+
+export interface RawExchangeOptions {
+  /** Ends the client's side of the connection after the last chunk, as a client that sent everything does. */
+  readonly halfClose?: boolean | undefined
+  /** Stops once this many complete responses (1xx excluded) arrived. Waits for the server to close when omitted. */
+  readonly responses?: number | undefined
+  /** Default 5,000 ms. */
+  readonly waitMillis?: number | undefined
+  /** Milliseconds between chunks; default 0, which writes them all at once. */
+  readonly chunkDelayMillis?: number | undefined
+  /** Method of the request, so a HEAD response is parsed without a body. */
+  readonly method?: string | undefined
+}
+
+/**
+ * Sends bytes over a fresh node:net connection, which writes them exactly as given, even where
+ * node:http or fetch would reject them, and collects what the server sends back.
+ */
+export const exchangeRaw = (
+  port: number,
+  chunks: ReadonlyArray<string | Uint8Array>,
+  options: RawExchangeOptions = {}
+): Effect.Effect<RawExchange, Error> =>
+  Effect.async<RawExchange, Error>((resume) => {
+    const received: Array<Buffer> = []
+    let settled = false
+    const socket = Net.connect({ host: "127.0.0.1", port })
+
+    const finish = (ending: RawExchange["ending"], errorCode?: string) => {
+      if (settled) {
+        return
+      }
+      settled = true
+      clearTimeout(timer)
+      socket.destroy()
+      resume(Effect.succeed({ received: Buffer.concat(received), ending, errorCode }))
+    }
+    const timer = setTimeout(() => finish("timeout"), options.waitMillis ?? 5_000)
+
+    socket.on("data", (data: Buffer) => {
+      received.push(data)
+      if (options.responses !== undefined) {
+        const parsed = parseRawResponses(Buffer.concat(received), options.method)
+        if (parsed.responses.length >= options.responses) {
+          finish("complete")
+        }
+      }
+    })
+    socket.on("end", () => finish("closed"))
+    socket.on("close", () => finish("closed"))
+    socket.on("error", (error: NodeJS.ErrnoException) => {
+      // A write can fail after the server responded and closed the connection. What arrived before still counts.
+      if (error.code === "EPIPE") {
+        return
+      }
+      finish("reset", error.code)
+    })
+
+    socket.once("connect", async () => {
+      for (const chunk of chunks) {
+        if (socket.destroyed) {
+          return
+        }
+        socket.write(chunk)
+        if (options.chunkDelayMillis !== undefined && options.chunkDelayMillis > 0) {
+          await new Promise((resolve) => setTimeout(resolve, options.chunkDelayMillis))
+        }
+      }
+      if (options.halfClose === true && !socket.destroyed) {
+        socket.end()
+      }
+    })
+    return Effect.sync(() => {
+      clearTimeout(timer)
+      socket.destroy()
+    })
+  })
+
+/** One HTTP response read from raw bytes. */
+export interface RawResponse {
+  readonly status: number
+  /** Values by lower-case name; repeated headers are joined with `, `. */
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: Buffer
+}
+
+/**
+ * Parses consecutive HTTP/1.1 responses framed by `Content-Length`, as the emulator sends them,
+ * skipping 1xx interim responses. `method` is that of the first request: the response to a HEAD
+ * has no body. `rest` contains the bytes of an incomplete or unparsable response.
+ */
+export const parseRawResponses = (
+  bytes: Buffer,
+  method?: string
+): { readonly responses: ReadonlyArray<RawResponse>; readonly rest: Buffer } => {
+  const responses: Array<RawResponse> = []
+  let offset = 0
+  while (offset < bytes.length) {
+    const headEnd = bytes.indexOf("\r\n\r\n", offset, "latin1")
+    if (headEnd < 0) {
+      break
+    }
+    const [statusLine, ...headerLines] = bytes.subarray(offset, headEnd).toString("latin1").split("\r\n")
+    const match = /^HTTP\/1\.1 (\d{3}) /.exec(`${statusLine} `)
+    if (match === null) {
+      break
+    }
+    const status = Number(match[1])
+    const headers: Record<string, string> = {}
+    for (const line of headerLines) {
+      const separator = line.indexOf(":")
+      const name = line.slice(0, separator).toLowerCase()
+      const value = line.slice(separator + 1).trim()
+      headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`
+    }
+
+    const bodyStart = headEnd + 4
+    if (status < 200) {
+      offset = bodyStart
+      continue
+    }
+    const length = method === "HEAD" && responses.length === 0 ? 0 : Number(headers["content-length"])
+    if (!Number.isInteger(length) || bodyStart + length > bytes.length) {
+      break
+    }
+    responses.push({ status, headers, body: bytes.subarray(bodyStart, bodyStart + length) })
+    offset = bodyStart + length
+  }
+  return { responses, rest: bytes.subarray(offset) }
+}
+
+/** Serializes a signed request for `exchangeRaw`, with a body given as bytes. */
+export const serializeRequest = (request: RawRequest, body: Uint8Array = Buffer.from(request.body ?? "")): Buffer => {
+  const head = [
+    `${request.method} ${request.target} HTTP/1.1`,
+    ...Object.entries(request.headers ?? {}).map(([name, value]) => `${name}: ${value}`)
+  ].join("\r\n")
+  return Buffer.concat([Buffer.from(`${head}\r\n\r\n`, "latin1"), body])
+}

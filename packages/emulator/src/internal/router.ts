@@ -4,9 +4,9 @@ import * as Crypto from "node:crypto"
 import { parseCreateRequest } from "./jobRequest.js"
 import { listJobs, PageTokens, parseListQuery } from "./list.js"
 import { CiError, invalidArgument, type Success } from "./response.js"
-import { isFinished, type JobStore } from "./store.js"
+import type { JobStore } from "./store.js"
 import type { Target } from "./target.js"
-import { element, parseDocument, renderJobsDetail, textElement } from "./xml.js"
+import { decodeUtf8, element, parseDocument, renderJobsDetail, textElement } from "./xml.js"
 
 /**
  * The parts of a request that a route handler reads.
@@ -64,7 +64,7 @@ const create = (context: RouteContext, request: RouteRequest): Effect.Effect<Suc
       }
     }
 
-    const document = parseDocument(request.body.toString("utf8"))
+    const document = Either.flatMap(decodeUtf8(request.body), parseDocument)
     if (Either.isLeft(document)) {
       return yield* Effect.fail(
         new CiError({ status: 400, code: "InvalidContent", message: `The body is not valid XML: ${document.left}.` })
@@ -102,17 +102,17 @@ const list = (context: RouteContext, request: RouteRequest): Effect.Effect<Succe
   })
 
 const cancel = (context: RouteContext, jobId: string): Effect.Effect<Success, CiError> => {
-  const job = context.store.get(jobId)
-  if (job === undefined) {
-    return Effect.fail(
-      new CiError({ status: 400, code: "ResourceNotFound", message: `The job "${jobId}" does not exist.` })
-    )
+  const outcome = context.store.cancel(jobId)
+  switch (outcome._tag) {
+    case "NotFound":
+      return Effect.fail(
+        new CiError({ status: 400, code: "ResourceNotFound", message: `The job "${jobId}" does not exist.` })
+      )
+    case "Finished":
+      return Effect.fail(invalidArgument(`The job "${jobId}" is already finished in state ${outcome.job.state}.`))
+    case "Cancelled":
+      return Effect.succeed({ status: 200, body: "" })
   }
-  if (isFinished(job.state)) {
-    return Effect.fail(invalidArgument(`The job "${jobId}" is already finished in state ${job.state}.`))
-  }
-  context.store.cancel(job)
-  return Effect.succeed({ status: 200, body: "" })
 }
 
 /**

@@ -4,27 +4,28 @@ import * as FiberSet from "effect/FiberSet"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
+import type { AddressInfo, Socket } from "node:net"
 import * as Emulator from "../Emulator.js"
 import { authenticate, type AuthConfig } from "./auth.js"
+import { type Body, checkDeclaredLength, readBody } from "./body.js"
+import { Connections } from "./connections.js"
 import { checkRule, FaultQueue, sendReply, stallMidBody } from "./faults.js"
 import { newRequestId, newTraceId } from "./ids.js"
 import { PageTokens } from "./list.js"
-import { CiError, invalidArgument, type Success } from "./response.js"
+import { checkProgression } from "./progression.js"
+import { CiError, type Success } from "./response.js"
 import { route, type RouteContext } from "./router.js"
 import { JobStore } from "./store.js"
 import { rawPathOf } from "./target.js"
 import { formatHttpDate } from "./time.js"
 import { renderError } from "./xml.js"
 
-/** Bodies past this size are cut in the log and rejected, because create requests are small. */
-const maxBodyBytes = 1024 * 1024
-
 interface Config {
   readonly port: number
   readonly credentials: ReadonlyArray<Emulator.Credential>
   readonly auth: AuthConfig
   readonly requestLogLimit: number
+  readonly progression: Emulator.Progression | undefined
 }
 
 interface State {
@@ -53,6 +54,12 @@ const resolveConfig = (options: Emulator.EmulatorOptions): Effect.Effect<Config,
       return yield* invalidOption(`requestLogLimit must be an integer >= 0, got ${requestLogLimit}`)
     }
 
+    const progression = options.progression === false ? undefined : options.progression
+    const progressionProblem = progression === undefined ? undefined : checkProgression(progression)
+    if (progressionProblem !== undefined) {
+      return yield* invalidOption(progressionProblem)
+    }
+
     const credentials = options.credentials ?? [Emulator.defaultCredential]
     const bySecretId = new Map<string, Emulator.Credential>()
     for (const credential of credentials) {
@@ -66,6 +73,7 @@ const resolveConfig = (options: Emulator.EmulatorOptions): Effect.Effect<Config,
       port,
       credentials,
       requestLogLimit,
+      progression,
       auth: {
         credentials: bySecretId,
         strict: options.strict ?? true,
@@ -73,56 +81,6 @@ const resolveConfig = (options: Emulator.EmulatorOptions): Effect.Effect<Config,
         now: options.now ?? Date.now
       }
     }
-  })
-
-interface Body {
-  readonly bytes: Buffer
-  readonly truncated: boolean
-}
-
-/** Reads the whole request body, keeping at most `maxBodyBytes`. Fails when the client goes away first. */
-const readBody = (request: Http.IncomingMessage): Effect.Effect<Body, Error> =>
-  Effect.async<Body, Error>((resume) => {
-    const chunks: Array<Buffer> = []
-    let size = 0
-    let truncated = false
-    let settled = false
-
-    const settle = (effect: Effect.Effect<Body, Error>) => {
-      if (!settled) {
-        settled = true
-        resume(effect)
-      }
-    }
-    const onData = (chunk: Buffer) => {
-      const room = maxBodyBytes - size
-      if (chunk.length > room) {
-        truncated = true
-      }
-      if (room > 0) {
-        const kept = chunk.subarray(0, room)
-        chunks.push(kept)
-        size += kept.length
-      }
-    }
-    const onEnd = () => settle(Effect.succeed({ bytes: Buffer.concat(chunks), truncated }))
-    const onError = (error: Error) => settle(Effect.fail(error))
-    const onClose = () => {
-      if (!request.complete) {
-        settle(Effect.fail(new Error("the client closed the connection before the request body ended")))
-      }
-    }
-
-    request.on("data", onData)
-    request.once("end", onEnd)
-    request.once("error", onError)
-    request.once("close", onClose)
-    return Effect.sync(() => {
-      request.off("data", onData)
-      request.off("end", onEnd)
-      request.off("error", onError)
-      request.off("close", onClose)
-    })
   })
 
 /** Waits in wall-clock time, so a `TestClock` in the caller's context cannot hold a `Delay` fault back. */
@@ -181,19 +139,38 @@ const writeSuccess = (state: State, response: Http.ServerResponse, requestId: st
   writeResponse(response, success.status, headers, success.body)
 }
 
+const errorHeaders = (state: State, requestId: string, traceId: string, error: CiError): Record<string, string> => ({
+  ...commonHeaders(state, requestId),
+  "Content-Type": "application/xml",
+  "x-ci-trace-id": traceId,
+  ...error.headers
+})
+
 const writeError = (state: State, response: Http.ServerResponse, requestId: string, error: CiError): void => {
   const traceId = newTraceId()
   writeResponse(
     response,
     error.status,
-    {
-      ...commonHeaders(state, requestId),
-      "Content-Type": "application/xml",
-      "x-ci-trace-id": traceId,
-      ...error.headers
-    },
+    errorHeaders(state, requestId, traceId, error),
     renderError(error.code, error.message, requestId, traceId)
   )
+}
+
+/**
+ * Writes a complete error response straight to a socket that node:http no longer writes to, as
+ * after a parse error or a CONNECT request. Returns the request id sent.
+ */
+const writeRawError = (state: State, socket: Socket, error: CiError): string => {
+  const requestId = newRequestId(state.config.auth.now())
+  const traceId = newTraceId()
+  const body = Buffer.from(renderError(error.code, error.message, requestId, traceId), "utf8")
+  const headers = { ...errorHeaders(state, requestId, traceId, error), "Content-Length": String(body.length) }
+  const head = [
+    `HTTP/1.1 ${error.status} ${Http.STATUS_CODES[error.status] ?? "Error"}`,
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)
+  ].join("\r\n")
+  socket.write(Buffer.concat([Buffer.from(`${head}\r\n\r\n`, "latin1"), body]))
+  return requestId
 }
 
 /** Appends to the request log and logs one line. `detail` carries the request id and any error message. */
@@ -216,41 +193,70 @@ interface Incoming {
   readonly method: string
   readonly url: string
   readonly headers: Readonly<Record<string, string>>
-  readonly body: Body
+  readonly body: Buffer
 }
 
 /** Authenticates and routes a request that no fault replaced. */
 const respond = (state: State, incoming: Incoming, requestId: string): Effect.Effect<Success, CiError> =>
   Effect.gen(function*() {
     const target = yield* authenticate(state.config.auth, incoming)
-    if (incoming.body.truncated) {
-      return yield* Effect.fail(invalidArgument(`The request body exceeds ${maxBodyBytes} bytes.`))
-    }
     return yield* route(state.context, {
       method: incoming.method,
       target,
       headers: incoming.headers,
-      body: incoming.body.bytes,
+      body: incoming.body,
       requestId
     })
   })
 
-const handle = (state: State, request: Http.IncomingMessage, response: Http.ServerResponse): Effect.Effect<void> =>
+/** Returns the request-log fields that are known once the request has been read. */
+const receivedFields = (request: Http.IncomingMessage, body: Buffer) => {
+  const rawHeaders = headerPairs(request.rawHeaders)
+  return {
+    method: request.method ?? "GET",
+    url: request.url ?? "/",
+    rawHeaders,
+    headers: headersByName(rawHeaders),
+    body: body.toString("utf8")
+  }
+}
+
+/** Sends the error for a body that was rejected before its end, before any fault or signature check. */
+const rejectBody = (
+  state: State,
+  request: Http.IncomingMessage,
+  response: Http.ServerResponse,
+  body: Extract<Body, { readonly _tag: "Rejected" }>
+): Effect.Effect<void> =>
   Effect.gen(function*() {
-    const body = yield* readBody(request)
-    const rawHeaders = headerPairs(request.rawHeaders)
-    const incoming: Incoming = {
-      method: request.method ?? "GET",
-      url: request.url ?? "/",
-      headers: headersByName(rawHeaders),
-      body
+    const requestId = newRequestId(state.config.auth.now())
+    const error = body.error
+    yield* record(
+      state,
+      { ...receivedFields(request, body.bytes), status: error.status, code: error.code, fault: undefined },
+      `request id ${requestId}: ${error.message}`
+    )
+    writeError(state, response, requestId, error)
+  })
+
+const handle = (
+  state: State,
+  connections: Connections,
+  request: Http.IncomingMessage,
+  response: Http.ServerResponse
+): Effect.Effect<void> =>
+  Effect.gen(function*() {
+    const body = yield* readBody(request, (listener) => connections.watchParseError(request.socket, listener))
+    if (body._tag === "Rejected") {
+      return yield* rejectBody(state, request, response, body)
     }
-    const received = {
-      method: incoming.method,
-      url: incoming.url,
-      rawHeaders,
-      headers: incoming.headers,
-      body: body.bytes.toString("utf8")
+
+    const received = receivedFields(request, body.bytes)
+    const incoming: Incoming = {
+      method: received.method,
+      url: received.url,
+      headers: received.headers,
+      body: body.bytes
     }
 
     const fault = state.faults.take(incoming.method, rawPathOf(incoming.url))
@@ -327,12 +333,73 @@ const listen = (server: Http.Server, port: number): Effect.Effect<number, Emulat
     })
   })
 
-const close = (server: Http.Server): Effect.Effect<void> =>
+const close = (server: Http.Server, connections: Connections): Effect.Effect<void> =>
   Effect.async<void>((resume) => {
     server.close(() => resume(Effect.void))
     // close() only stops accepting; stalled responses and idle keep-alive sockets must be destroyed too.
     server.closeAllConnections()
+    connections.destroyLingering()
   })
+
+/** Rejects a CONNECT request, which node:http hands over as a raw socket, with 405 and closes the connection. */
+const rejectConnect = (
+  state: State,
+  connections: Connections,
+  request: Http.IncomingMessage,
+  socket: Socket
+): Effect.Effect<void> =>
+  Effect.suspend(() => {
+    const error = new CiError({
+      status: 405,
+      code: "MethodNotAllowed",
+      message: "The method CONNECT is not allowed; the emulator serves GET, POST and PUT on /inventorytriggerjob.",
+      headers: { Connection: "close" }
+    })
+    const requestId = connections.writeErrorAndClose(socket, error)
+    const received = receivedFields(request, Buffer.alloc(0))
+    if (requestId === undefined) {
+      return record(state, { ...received, status: undefined, code: undefined, fault: undefined }, "the client closed the connection")
+    }
+    return record(
+      state,
+      { ...received, status: error.status, code: error.code, fault: undefined },
+      `request id ${requestId}: ${error.message}`
+    )
+  })
+
+/**
+ * Creates the HTTP server. Every request node:http accepts goes to `onRequest`: those with an
+ * `Expect` header too, where node:http would send 417 itself, and a `100-continue` is sent only
+ * for a body within the limit. The Host header is not required, so its absence reaches the
+ * signature check instead of node:http's bare 400.
+ */
+const createServer = (
+  state: State,
+  connections: Connections,
+  runFork: (effect: Effect.Effect<void>) => unknown
+): Http.Server => {
+  const onRequest = (request: Http.IncomingMessage, response: Http.ServerResponse) => {
+    connections.track(request, response)
+    runFork(handle(state, connections, request, response))
+  }
+
+  const server = Http.createServer({ requireHostHeader: false }, onRequest)
+  // By default node:http ends its side as soon as the client half-closes, which loses the response
+  // to a request still being handled. With this flag it ends the connection after that response.
+  ;(server as Http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true
+  server.on("checkContinue", (request, response) => {
+    if (checkDeclaredLength(request) === undefined) {
+      response.writeContinue()
+    }
+    onRequest(request, response)
+  })
+  server.on("checkExpectation", onRequest)
+  server.on("clientError", (error: Error, socket: Socket) => connections.onClientError(error, socket))
+  server.on("connect", (request: Http.IncomingMessage, socket: Socket) => {
+    runFork(rejectConnect(state, connections, request, socket))
+  })
+  return server
+}
 
 /** @internal */
 export const make = (
@@ -340,7 +407,7 @@ export const make = (
 ): Effect.Effect<Emulator.Emulator.Service, Emulator.EmulatorStartError, Scope.Scope> =>
   Effect.gen(function*() {
     const config = yield* resolveConfig(options)
-    const store = new JobStore(config.auth.now)
+    const store = new JobStore(config.auth.now, config.progression)
     const state: State = {
       config,
       context: { store, tokens: new PageTokens() },
@@ -350,11 +417,13 @@ export const make = (
 
     // Closing the scope interrupts handlers still running, such as those waiting on a Delay fault.
     const runFork = yield* FiberSet.makeRuntime<never, void, never>()
-    const server = Http.createServer((request, response) => {
-      runFork(handle(state, request, response))
-    })
+    const connections = new Connections(
+      (socket, error) => writeRawError(state, socket, error),
+      (line) => runFork(Effect.logDebug(line))
+    )
+    const server = createServer(state, connections, runFork)
 
-    const port = yield* Effect.acquireRelease(listen(server, config.port), () => close(server))
+    const port = yield* Effect.acquireRelease(listen(server, config.port), () => close(server, connections))
     // Attached after listen, which reports its own errors as EmulatorStartError.
     server.on("error", (error) => {
       runFork(Effect.logError("Emulator server error", error))

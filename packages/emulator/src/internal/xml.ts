@@ -11,8 +11,21 @@ const entities: Readonly<Record<string, string>> = {
   "'": "&apos;"
 }
 
-/** @internal */
-export const escapeText = (text: string): string => text.replace(/[&<>"']/g, (char) => entities[char]!)
+/**
+ * Characters that XML 1.0 does not allow anywhere in a document: C0 controls other than tab, line
+ * feed and carriage return, U+FFFE, U+FFFF and unpaired surrogates.
+ */
+const forbiddenCharacter = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/**
+ * Escapes text for an element's content. Characters that XML 1.0 forbids, which can reach a
+ * response through a percent-decoded path or a seeded job, become U+FFFD, so every document the
+ * emulator sends is well-formed.
+ *
+ * @internal
+ */
+export const escapeText = (text: string): string =>
+  text.replace(/[&<>"']/g, (char) => entities[char]!).replace(new RegExp(forbiddenCharacter, "g"), "\uFFFD")
 
 /** @internal */
 export const element = (name: string, content: string): string => `<${name}>${content}</${name}>`
@@ -100,6 +113,12 @@ export interface XmlDocument {
   readonly children: Emulator.XmlElement
 }
 
+/** The deepest element level a create body may have, the root being level 1. Real requests have about five. */
+const maxNestedElements = 100
+
+/** Parser messages can quote the whole element stack, so they are cut to this many characters. */
+const maxReasonLength = 200
+
 // Text is kept exactly (no trimming, no number parsing) so names and ids round-trip.
 const parser = new XMLParser({
   ignoreAttributes: true,
@@ -108,8 +127,31 @@ const parser = new XMLParser({
   processEntities: true,
   htmlEntities: true,
   ignoreDeclaration: true,
-  ignorePiTags: true
+  ignorePiTags: true,
+  maxNestedTags: maxNestedElements
 })
+
+const shortReason = (reason: string): string =>
+  reason.length <= maxReasonLength ? reason : `${reason.slice(0, maxReasonLength)}...`
+
+const utf8Decoder = new TextDecoder("utf-8", { fatal: true })
+
+/**
+ * Decodes a request body as UTF-8. Returns the reason on the left when the bytes are not valid
+ * UTF-8, instead of replacing them with U+FFFD.
+ *
+ * @internal
+ */
+export const decodeUtf8 = (bytes: Uint8Array): Either.Either<string, string> => {
+  try {
+    return Either.right(utf8Decoder.decode(bytes))
+  } catch {
+    return Either.left("the body is not valid UTF-8")
+  }
+}
+
+/** Finds markup declarations (`<!DOCTYPE`, `<!ENTITY`, `<!ELEMENT` ...), but not comments or CDATA sections. */
+const markupDeclaration = /<!(?!--|\[CDATA\[)/
 
 const textKey = "#text"
 
@@ -117,16 +159,22 @@ type Parsed = string | { readonly [name: string]: Parsed } | ReadonlyArray<Parse
 
 /**
  * Converts the parser's output into plain XML data. An element holding only whitespace becomes an
- * empty element, because pretty-printed input puts whitespace between child elements.
+ * empty element, because pretty-printed input puts whitespace between child elements. `depth` is
+ * the level of the element `name`, 1 for the root. The nesting limit is checked here as well,
+ * because fast-xml-parser enforces `maxNestedTags` only from 5.12 on and this function recurses
+ * once per level.
  */
-const normalize = (name: string, value: Parsed): Either.Either<Emulator.XmlValue, string> => {
+const normalize = (name: string, value: Parsed, depth: number): Either.Either<Emulator.XmlValue, string> => {
+  if (depth > maxNestedElements) {
+    return Either.left(`elements are nested more than ${maxNestedElements} levels deep`)
+  }
   if (typeof value === "string") {
     return Either.right(value)
   }
   if (Array.isArray(value)) {
     const items: Array<string | Emulator.XmlElement> = []
     for (const item of value as ReadonlyArray<Parsed>) {
-      const normalized = normalize(name, item)
+      const normalized = normalize(name, item, depth)
       if (Either.isLeft(normalized)) {
         return normalized
       }
@@ -143,7 +191,7 @@ const normalize = (name: string, value: Parsed): Either.Either<Emulator.XmlValue
       }
       continue
     }
-    const normalized = normalize(childName, child)
+    const normalized = normalize(childName, child, depth + 1)
     if (Either.isLeft(normalized)) {
       return normalized
     }
@@ -154,27 +202,34 @@ const normalize = (name: string, value: Parsed): Either.Either<Emulator.XmlValue
 
 /**
  * Parses an XML document with exactly one root element. Returns the reason on the left when the
- * text is not well-formed XML. DOCTYPE declarations are rejected, so no entity can be defined.
+ * text is not well-formed XML, contains a character XML 1.0 forbids or nests elements more than
+ * `maxNestedElements` deep. Markup declarations such as DOCTYPE and ENTITY are rejected, so no
+ * entity can be defined and only the predefined and HTML entities expand.
  *
  * @internal
  */
 export const parseDocument = (text: string): Either.Either<XmlDocument, string> => {
-  if (/<!DOCTYPE/i.test(text)) {
-    return Either.left("DOCTYPE declarations are not allowed")
+  if (markupDeclaration.test(text)) {
+    return Either.left("markup declarations such as DOCTYPE and ENTITY are not allowed")
+  }
+  const forbidden = forbiddenCharacter.exec(text)
+  if (forbidden !== null) {
+    const codePoint = forbidden[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")
+    return Either.left(`the character U+${codePoint} at offset ${forbidden.index} is not allowed in XML 1.0`)
   }
 
   const validation = XMLValidator.validate(text)
   if (validation !== true) {
     const { col, line, msg } = validation.err
-    return Either.left(`${msg} (line ${line}, column ${col})`)
+    return Either.left(`${shortReason(msg)} (line ${line}, column ${col})`)
   }
 
   let parsed: Record<string, Parsed>
   try {
     parsed = parser.parse(text) as Record<string, Parsed>
   } catch (error) {
-    // The parser throws on element names such as __proto__.
-    return Either.left(error instanceof Error ? error.message : String(error))
+    // The parser throws on element names such as __proto__ and on nesting past maxNestedTags.
+    return Either.left(shortReason(error instanceof Error ? error.message : String(error)))
   }
 
   const roots = Object.entries(parsed).filter(([name]) => name !== textKey)
@@ -189,7 +244,7 @@ export const parseDocument = (text: string): Either.Either<XmlDocument, string> 
       ? Either.right({ root, children: {} })
       : Either.left(`root element ${root} contains text instead of child elements`)
   }
-  return normalize(root, content).pipe(
+  return normalize(root, content, 1).pipe(
     Either.map((children) => ({ root, children: children as Emulator.XmlElement }))
   )
 }
