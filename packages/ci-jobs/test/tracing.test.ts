@@ -1,9 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
+import type * as CiClient from "@effect-cos/http/CiClient"
 import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import { errorXml, jobId, runWithClock, stubLayer } from "./fixtures.js"
 
@@ -70,6 +72,7 @@ describe("tracing", () => {
       expect(operation[0].ended).toBe(true)
       expect(operation[0].attributes.get("ci.job_id")).toBe(jobId)
       expect(operation[0].attributes.get("ci.bucket")).toBe("examplebucket-1250000000")
+      expect(operation[0].attributes.get("ci.region")).toBe("ap-guangzhou")
       expect(operation[0].attributes.get("ci.attempts")).toBe(2)
       expect(operation[0].attributes.get("ci.request_id")).toBe("REQ-OK")
     }).pipe(Effect.provide(stubLayer(TestHttpClient.sequence(
@@ -110,4 +113,31 @@ describe("tracing", () => {
       expect(operation[0].ended).toBe(true)
       expect(operation[0].attributes.get("ci.attempts")).toBe(1)
     }).pipe(Effect.provide(stubLayer(() => TestHttpClient.respond(403, { body: errorXml("AccessDenied", "no") })))))
+})
+
+describe("span names", () => {
+  const job = (state: string) =>
+    TestHttpClient.respond(200, {
+      body: `<Response><JobsDetail><JobId>${jobId}</JobId><State>${state}</State></JobsDetail></Response>`
+    })
+
+  const operations: ReadonlyArray<readonly [string, Effect.Effect<unknown, unknown, CiClient.CiClient>]> = [
+    ["BatchJobs.describe", BatchJobs.describe(jobId)],
+    ["BatchJobs.create", BatchJobs.create({ type: "Workflow", name: "n", input: { prefix: "p/" }, workflowIds: "w1" })],
+    ["BatchJobs.list", BatchJobs.list({ size: 10 })],
+    ["BatchJobs.listAll", Stream.runDrain(BatchJobs.listAll({ size: 10 }))],
+    ["BatchJobs.awaitJob", BatchJobs.awaitJob(jobId)],
+    ["BatchJobs.cancelMany", BatchJobs.cancelMany([jobId])]
+  ]
+
+  for (const [name, operation] of operations) {
+    it.effect(`${name} runs in a span of that name with bucket and region`, () =>
+      Effect.gen(function*() {
+        const { spans, tracer } = recordingTracer()
+        yield* runWithClock(Effect.either(operation)).pipe(Effect.withTracer(tracer))
+        const span = spans.find((recorded) => recorded.name === name)
+        expect(span?.attributes.get("ci.bucket")).toBe("examplebucket-1250000000")
+        expect(span?.attributes.get("ci.region")).toBe("ap-guangzhou")
+      }).pipe(Effect.provide(stubLayer(() => job("Success")))))
+  }
 })

@@ -59,7 +59,7 @@ export const decodeBody = <A>(
   )
 
 const annotate = (client: CiClient.CiClient.Service, jobId: string) =>
-  Effect.annotateCurrentSpan({ "ci.bucket": client.bucket, "ci.job_id": jobId })
+  Effect.annotateCurrentSpan({ "ci.bucket": client.bucket, "ci.region": client.region, "ci.job_id": jobId })
 
 /** @internal */
 export const cancel = Effect.fn("BatchJobs.cancel")(function*(jobId: string) {
@@ -167,7 +167,7 @@ export const cancelMany = Effect.fn("BatchJobs.cancelMany")(function*(
   options: BatchJobs.CancelManyOptions = {}
 ) {
   const client = yield* CiClient.CiClient
-  yield* Effect.annotateCurrentSpan("ci.bucket", client.bucket)
+  yield* Effect.annotateCurrentSpan({ "ci.bucket": client.bucket, "ci.region": client.region })
 
   // A string is iterable too, and would be cancelled one character at a time.
   const isIterable = typeof (jobIds as Partial<Iterable<string>> | null)?.[Symbol.iterator] === "function"

@@ -27,7 +27,7 @@ export const encodeCreateRequest = (request: BatchJobs.CreateJobRequest): Either
 /** @internal */
 export const create = Effect.fn("BatchJobs.create")(function*(request: BatchJobs.CreateJobRequest) {
   const client = yield* CiClient.CiClient
-  yield* Effect.annotateCurrentSpan("ci.bucket", client.bucket)
+  yield* Effect.annotateCurrentSpan({ "ci.bucket": client.bucket, "ci.region": client.region })
   const body = yield* encodeCreateRequest(request)
 
   const response = yield* client.send({

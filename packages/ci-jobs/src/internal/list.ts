@@ -122,7 +122,7 @@ export const decodePage = (document: CiXml.XmlElement): Either.Either<DecodedPag
  */
 export const fetchPage = Effect.fn("BatchJobs.list")(function*(options: BatchJobs.ListOptions = {}) {
   const client = yield* CiClient.CiClient
-  yield* Effect.annotateCurrentSpan("ci.bucket", client.bucket)
+  yield* Effect.annotateCurrentSpan({ "ci.bucket": client.bucket, "ci.region": client.region })
   const query = yield* buildListQuery(options)
   if (query.jobId !== undefined) {
     yield* Effect.annotateCurrentSpan("ci.job_id", query.jobId)
@@ -207,7 +207,7 @@ export const listAll = (
   Stream.unwrap(
     Effect.gen(function*() {
       const client = yield* CiClient.CiClient
-      yield* Effect.annotateCurrentSpan("ci.bucket", client.bucket)
+      yield* Effect.annotateCurrentSpan({ "ci.bucket": client.bucket, "ci.region": client.region })
       const { limit, ...listOptions } = options
       if (limit !== undefined) {
         yield* validateInteger("limit", limit, 1, Number.MAX_SAFE_INTEGER)
