@@ -7,4 +7,5 @@ cd "$(dirname "$0")/.."
 . scripts/ensure-pnpm.sh
 pnpm install --frozen-lockfile
 pnpm check
+pnpm check:docs
 pnpm test
