@@ -71,7 +71,7 @@ describe("cos-ci", () => {
     Effect.gen(function*() {
       const outcome = yield* cosCi(["jobs", "cancel", "b1", ...bucketArgs], { env: {} })
       expect(outcome.code).toBe(2)
-      expect(outcome.stderr).toContain("error: COS_SECRET_ID is not set")
+      expect(outcome.stderr).toContain("error: COS_SECRET_ID (or TENCENTCLOUD_SECRET_ID) is not set")
     }))
 
   it.live("exits 2 for an invalid bucket", () =>
@@ -96,10 +96,22 @@ describe("cos-ci", () => {
       const outcome = yield* cosCi(["jobs", "cancel", "b1", ...bucketArgs], { env: { COS_SECRET_ID: "AKIDEXAMPLE" } })
       expect(outcome.code).toBe(2)
       expect(outcome.stderr).toBe(
-        "error: COS_SECRET_KEY is not set\n" +
-          "Set COS_SECRET_ID and COS_SECRET_KEY, and COS_SESSION_TOKEN for temporary credentials.\n"
+        "error: COS_SECRET_KEY (or TENCENTCLOUD_SECRET_KEY) is not set\n" +
+          "Set COS_SECRET_ID and COS_SECRET_KEY, and COS_SESSION_TOKEN for temporary credentials. " +
+          "The TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY and TENCENTCLOUD_SESSION_TOKEN names work too.\n"
       )
     }))
+
+  it.live("takes the credentials from the TENCENTCLOUD_* names", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      const job = yield* emulator.seedJob({ state: "Running" })
+      const outcome = yield* cosCi(["jobs", "cancel", job.jobId, ...bucketArgs, "--endpoint", emulator.url], {
+        env: { TENCENTCLOUD_SECRET_ID: "AKIDEXAMPLE", TENCENTCLOUD_SECRET_KEY: "SECRETKEYEXAMPLE" }
+      })
+      expect(outcome.code).toBe(0)
+      expect(outcome.stdout).toContain(`Cancelled batch job ${job.jobId}.`)
+    }).pipe(Effect.scoped))
 
   it.live("exits 2 for a session token that cannot be sent, and does not print it", () =>
     Effect.gen(function*() {

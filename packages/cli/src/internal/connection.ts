@@ -1,6 +1,7 @@
 import * as Options from "@effect/cli/Options"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as CiClient from "@effect-cos/http/CiClient"
+import * as Credentials from "@effect-cos/http/Credentials"
 import { CiInvalidInput } from "@effect-cos/http/CiError"
 import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
@@ -102,21 +103,14 @@ export const clientLayer = (options: ConnectionOptions) =>
       const timeoutMillis = Option.isNone(options.timeout) ?
         undefined :
         yield* parseSeconds("--timeout", options.timeout.value)
-      const credentials = yield* Config.all({
-        secretId: Config.string("COS_SECRET_ID"),
-        secretKey: Config.redacted("COS_SECRET_KEY"),
-        sessionToken: Config.option(Config.redacted("COS_SESSION_TOKEN"))
-      })
+      // The same variables, in the same order, as CiClient.layerConfig reads.
+      const credentials = yield* Credentials.config()
       return CiClient.layer({
         bucket: options.bucket,
         region: options.region,
         endpoint: Option.getOrUndefined(options.endpoint),
         timeout: timeoutMillis,
-        credentials: {
-          secretId: credentials.secretId,
-          secretKey: credentials.secretKey,
-          sessionToken: Option.getOrUndefined(credentials.sessionToken)
-        }
+        credentials
       })
     })
   ).pipe(Layer.provide(FetchHttpClient.layer))

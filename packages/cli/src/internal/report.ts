@@ -91,14 +91,21 @@ const missingSettings = (error: ConfigError.ConfigError): ReadonlyArray<string> 
     case "MissingData":
       return [error.path.join(".")]
     case "And":
-    case "Or":
       return [...missingSettings(error.left), ...missingSettings(error.right)]
+    case "Or": {
+      // A value read from one variable, else another: either one would do.
+      const left = missingSettings(error.left)
+      const right = missingSettings(error.right)
+      return left.length > 0 && right.length > 0 ? [`${left.join(", ")} (or ${right.join(", ")})`] : [...left, ...right]
+    }
     default:
       return []
   }
 }
 
-const credentialsHint = "Set COS_SECRET_ID and COS_SECRET_KEY, and COS_SESSION_TOKEN for temporary credentials."
+const credentialsHint =
+  "Set COS_SECRET_ID and COS_SECRET_KEY, and COS_SESSION_TOKEN for temporary credentials. " +
+  "The TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY and TENCENTCLOUD_SESSION_TOKEN names work too."
 
 const configLines = (error: ConfigError.ConfigError): ReadonlyArray<string> => {
   // Credentials are the only settings read from Config alone, so name the variables to set.
