@@ -23,7 +23,7 @@ import {
   printLines,
   terminal
 } from "./output.js"
-import { makeProgress, observeCancels } from "./progress.js"
+import { makeProgress } from "./progress.js"
 import { CancelFailed, errorJson, ExitCode, report, reportFailures, UsageError } from "./report.js"
 
 const cancellableStates = ["Submitted", "Running", "Pause"] as const
@@ -132,8 +132,7 @@ const printOutcomes = (format: OutputFormat, outcomes: ReadonlyArray<JobOutcome>
 const cancelJobs = (jobIds: ReadonlyArray<string>, concurrency: number) =>
   Effect.gen(function*() {
     const progress = yield* makeProgress("Cancelling", new Set(jobIds).size)
-    return yield* BatchJobs.cancelMany(jobIds, { concurrency }).pipe(
-      observeCancels(progress.advance),
+    return yield* BatchJobs.cancelMany(jobIds, { concurrency, onOutcome: () => progress.advance }).pipe(
       Effect.ensuring(progress.finish)
     )
   })

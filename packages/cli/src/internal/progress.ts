@@ -1,4 +1,3 @@
-import * as CiClient from "@effect-cos/http/CiClient"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
 import { Output, terminal } from "./output.js"
@@ -52,22 +51,3 @@ export const makeProgress = (label: string, total: number): Effect.Effect<Progre
     }
   })
 
-/**
- * Runs an effect with a client that calls `onCancelSent` each time a cancel request
- * (`PUT …?cancel`) has finished, retries included, whatever its outcome.
- *
- * `BatchJobs.cancelMany` reports its outcomes only when every cancel has finished, so this is how
- * the progress bar learns of each one.
- *
- * @internal
- */
-export const observeCancels = (onCancelSent: Effect.Effect<void>) =>
-<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R | CiClient.CiClient> =>
-  Effect.updateService(effect, CiClient.CiClient, (client) => ({
-    ...client,
-    send: (request, options) => {
-      const sent = client.send(request, options)
-      const isCancel = request.method === "PUT" && request.query?.["cancel"] !== undefined
-      return isCancel ? Effect.ensuring(sent, onCancelSent) : sent
-    }
-  }))
