@@ -203,6 +203,106 @@ describe("Signer", () => {
     })
   })
 
+  describe("cached key material", () => {
+    const request = {
+      method: "PUT" as const,
+      pathname: `/inventorytriggerjob/${fixture.jobId}`,
+      query: { cancel: "" },
+      headers: { host: fixture.ciHost, "content-length": "0" },
+      secretId: fixture.secretId
+    }
+    const official = (secretKey: string, keyTime: Signer.KeyTime, secretId: string = fixture.secretId) =>
+      COS.getAuthorization({
+        SecretId: secretId,
+        SecretKey: secretKey,
+        KeyTime: Signer.formatKeyTime(keyTime),
+        Method: request.method,
+        Pathname: request.pathname,
+        Query: request.query,
+        Headers: request.headers
+      })
+
+    it("follows a change of key time for the same secret", () => {
+      const secretKey = Redacted.make(fixture.secretKey)
+      const keyTimes = [
+        { start: 1700000000, end: 1700000900 },
+        { start: 1700000001, end: 1700000901 },
+        { start: 1700000001, end: 1700000902 },
+        { start: 1700000000, end: 1700000900 }
+      ]
+      for (const keyTime of keyTimes) {
+        expect(Signer.sign({ ...request, secretKey, keyTime }), Signer.formatKeyTime(keyTime)).toBe(
+          official(fixture.secretKey, keyTime)
+        )
+      }
+    })
+
+    it("keeps secrets with the same key time apart", () => {
+      const first = Redacted.make(fixture.secretKey)
+      const second = Redacted.make("ANOTHERSECRETKEY")
+      const keyTime = fixture.keyTime
+      for (let round = 0; round < 2; round++) {
+        expect(Signer.sign({ ...request, secretKey: first, keyTime })).toBe(official(fixture.secretKey, keyTime))
+        expect(Signer.sign({ ...request, secretKey: second, keyTime })).toBe(official("ANOTHERSECRETKEY", keyTime))
+      }
+    })
+
+    it("checks every SecretId, not only the first", () => {
+      const secretKey = Redacted.make(fixture.secretKey)
+      const keyTime = fixture.keyTime
+      expect(Signer.sign({ ...request, secretKey, keyTime, secretId: "AKIDOTHER" })).toBe(
+        official(fixture.secretKey, keyTime, "AKIDOTHER")
+      )
+      expect(() => Signer.sign({ ...request, secretKey, keyTime, secretId: "AKID&q-ak=x" })).toThrow(TypeError)
+      expect(Signer.sign({ ...request, secretKey, keyTime })).toBe(official(fixture.secretKey, keyTime))
+    })
+
+    it("checks every method, not only the first", () => {
+      const secretKey = Redacted.make(fixture.secretKey)
+      const keyTime = fixture.keyTime
+      expect(Signer.computeSignature({ ...request, secretKey, keyTime, method: "M-SEARCH" }).httpString).toMatch(
+        /^m-search\n/
+      )
+      expect(() => Signer.sign({ ...request, secretKey, keyTime, method: "PUT X" })).toThrow(TypeError)
+      expect(Signer.computeSignature({ ...request, secretKey, keyTime, method: "Put" }).httpString).toMatch(/^put\n/)
+    })
+
+    it("signs more distinct names than the name caches hold", () => {
+      const secretKey = Redacted.make(fixture.secretKey)
+      const keyTime = fixture.keyTime
+      for (let i = 0; i < 600; i += 50) {
+        const headers: Record<string, string> = { host: fixture.ciHost }
+        const query: Record<string, string> = {}
+        for (let j = i; j < i + 50; j++) {
+          headers[`x-cos-meta-Name${j}`] = `v${j}`
+          query[`p${j}`] = `${j}`
+        }
+        expect(Signer.sign({ ...request, headers, query, secretKey, keyTime }), `names ${i}`).toBe(
+          COS.getAuthorization({
+            SecretId: fixture.secretId,
+            SecretKey: fixture.secretKey,
+            KeyTime: Signer.formatKeyTime(keyTime),
+            Method: request.method,
+            Pathname: request.pathname,
+            Query: query,
+            Headers: headers
+          })
+        )
+      }
+    })
+
+    it("applies a custom header filter to a name the default filter has seen", () => {
+      const secretKey = Redacted.make(fixture.secretKey)
+      const keyTime = fixture.keyTime
+      const headers = { host: fixture.ciHost, date: "Thu, 16 May 2019 06:45:51 GMT" }
+      expect(Signer.computeSignature({ ...request, headers, secretKey, keyTime }).headerList).toBe("host")
+      expect(
+        Signer.computeSignature({ ...request, headers, secretKey, keyTime, shouldSignHeader: () => true }).headerList
+      ).toBe("date;host")
+      expect(Signer.computeSignature({ ...request, headers, secretKey, keyTime }).headerList).toBe("host")
+    })
+  })
+
   describe("against cos-nodejs-sdk-v5@3.0.0", () => {
     // The SDK sorts the key=value line by raw key and its list by encoded key, so the two agree only
     // for names made of characters that encoding leaves alone.

@@ -1,0 +1,4 @@
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { makeOurs } from "./ours.js"
+
+export const make = makeOurs(NodeHttpClient.layer)
