@@ -149,6 +149,10 @@ export interface SeedJob {
  * - `Reset`: reads the request, then destroys the socket without sending anything.
  * - `StallMidBody`: sends the status, `headers` and a `Content-Length` for the whole `body`, then
  *   the first half of the body's bytes, and never finishes the response.
+ * - `ResetMidBody`: sends what `StallMidBody` sends, then resets the connection (TCP RST) 50 ms
+ *   later, so the client sees the headers and then a connection reset in the middle of the body.
+ * - `Hang`: reads the request and sends nothing. The connection stays open until the client
+ *   closes it or the emulator closes.
  *
  * @since 0.1.0
  * @category faults
@@ -168,6 +172,13 @@ export type Fault =
     readonly headers?: Record<string, string> | undefined
     readonly body: string
   }
+  | {
+    readonly _tag: "ResetMidBody"
+    readonly status: number
+    readonly headers?: Record<string, string> | undefined
+    readonly body: string
+  }
+  | { readonly _tag: "Hang" }
 
 /**
  * A fault and the requests it applies to. Rules are tried in the order they were injected. The
@@ -202,7 +213,7 @@ export interface ReceivedRequest {
   readonly headers: Readonly<Record<string, string>>
   /** The body decoded as UTF-8, at most the first 1 MiB. */
   readonly body: string
-  /** The status sent; `undefined` for `Reset` and `StallMidBody` faults. */
+  /** The status sent; `undefined` for `Reset`, `StallMidBody`, `ResetMidBody` and `Hang` faults. */
   readonly status: number | undefined
   /** The `<Code>` of an error the emulator generated; `undefined` for successes and faults. */
   readonly code: string | undefined

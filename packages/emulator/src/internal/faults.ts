@@ -21,7 +21,8 @@ export const checkRule = (rule: Emulator.FaultRule): string | undefined => {
     return `Delay.millis must be a finite number of milliseconds >= 0, got ${fault.millis}`
   }
   // node:http rejects other status codes when it writes the response.
-  if ((fault._tag === "Reply" || fault._tag === "StallMidBody") && !(Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 999)) {
+  const hasStatus = fault._tag === "Reply" || fault._tag === "StallMidBody" || fault._tag === "ResetMidBody"
+  if (hasStatus && !(Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 999)) {
     return `${fault._tag}.status must be an integer from 100 to 999, got ${fault.status}`
   }
   return undefined
@@ -87,7 +88,7 @@ export const sendReply = (
  */
 export const stallMidBody = (
   response: Http.ServerResponse,
-  fault: Extract<Emulator.Fault, { readonly _tag: "StallMidBody" }>
+  fault: Extract<Emulator.Fault, { readonly _tag: "StallMidBody" | "ResetMidBody" }>
 ): void => {
   const body = Buffer.from(fault.body, "utf8")
   response.sendDate = false
@@ -95,4 +96,29 @@ export const stallMidBody = (
   // Flush so the headers go out even when half the body is zero bytes.
   response.flushHeaders()
   response.write(body.subarray(0, Math.floor(body.length / 2)))
+}
+
+/**
+ * How long `ResetMidBody` waits after writing half the body before it resets the connection. A reset
+ * sent right behind the data can reach the client before it has read that data, and the client would
+ * then report a reset before the headers.
+ */
+const resetDelayMillis = 50
+
+/**
+ * Sends what {@link stallMidBody} sends, then resets the connection with a TCP RST.
+ *
+ * @internal
+ */
+export const resetMidBody = (
+  response: Http.ServerResponse,
+  fault: Extract<Emulator.Fault, { readonly _tag: "ResetMidBody" }>
+): void => {
+  stallMidBody(response, fault)
+  const socket = response.socket
+  if (socket === null) {
+    return
+  }
+  const timer = setTimeout(() => socket.resetAndDestroy(), resetDelayMillis)
+  socket.once("close", () => clearTimeout(timer))
 }

@@ -9,7 +9,7 @@ import * as Emulator from "../Emulator.js"
 import { authenticate, type AuthConfig } from "./auth.js"
 import { type Body, checkDeclaredLength, readBody } from "./body.js"
 import { Connections } from "./connections.js"
-import { checkRule, FaultQueue, sendReply, stallMidBody } from "./faults.js"
+import { checkRule, FaultQueue, resetMidBody, sendReply, stallMidBody } from "./faults.js"
 import { newRequestId, newTraceId } from "./ids.js"
 import { PageTokens } from "./list.js"
 import { checkProgression } from "./progression.js"
@@ -274,6 +274,16 @@ const handle = (
       case "StallMidBody": {
         yield* record(state, { ...received, status: undefined, code: undefined, fault: "StallMidBody" })
         stallMidBody(response, fault)
+        return
+      }
+      case "ResetMidBody": {
+        yield* record(state, { ...received, status: undefined, code: undefined, fault: "ResetMidBody" })
+        resetMidBody(response, fault)
+        return
+      }
+      case "Hang": {
+        // Nothing is sent. Closing the emulator destroys the connection if the client keeps it open.
+        yield* record(state, { ...received, status: undefined, code: undefined, fault: "Hang" })
         return
       }
       case "Delay": {

@@ -4,6 +4,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as UrlParams from "@effect/platform/UrlParams"
+import * as Signer from "@effect-cos/signer/Signer"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -17,7 +18,7 @@ import * as CiRetry from "../CiRetry.js"
 import type * as Credentials from "../Credentials.js"
 import * as internalCredentials from "./credentials.js"
 import { buildUrl, resolveEndpoint, validateBucket, validateRegion, validateText } from "./endpoint.js"
-import { classify, type Exchange, requestIdHeader } from "./response.js"
+import { classify, type Exchange, redactSecrets, requestIdHeader } from "./response.js"
 import { securityTokenHeader, signRequest } from "./signing.js"
 import { fromHttpClientError, readBody } from "./transport.js"
 
@@ -111,6 +112,23 @@ const parseHttpDate = (value: string | undefined): number | undefined => {
   return Number.isNaN(millis) ? undefined : millis
 }
 
+// The values of a signed request that an error must not quote: the session token, also encoded as
+// the FormatString of a signature shows it, and the Authorization value and its signature.
+const sentSecrets = (request: HttpClientRequest.HttpClientRequest): ReadonlyArray<string> => {
+  const secrets: Array<string> = []
+  for (const name of [securityTokenHeader, "x-cos-security-token"]) {
+    const token = request.headers[name]
+    if (token !== undefined) {
+      secrets.push(token, Signer.encode(token))
+    }
+  }
+  const authorization = request.headers["authorization"]
+  if (authorization !== undefined) {
+    secrets.push(authorization, ...(authorization.match(/q-signature=[0-9a-f]+/) ?? []))
+  }
+  return secrets
+}
+
 // CI documents x-ci-security-token. Only a request to this bucket's COS host, matched exactly,
 // takes the COS name of the header.
 const defaultTokenHeader = (
@@ -173,7 +191,7 @@ export const make = (options: CiClient.CiClientOptions) =>
           Effect.provideService(FetchHttpClient.RequestInit, init)
         )
         const body = yield* readBody(response)
-        return { status: response.status, headers: response.headers, body }
+        return { status: response.status, headers: response.headers, body, sentSecrets: sentSecrets(response.request) }
       }).pipe(
         // The timeout covers connecting, the headers and the whole body; when it fires the
         // request fiber is interrupted, which aborts the underlying connection.
@@ -201,18 +219,21 @@ export const make = (options: CiClient.CiClientOptions) =>
       skewCorrected: Ref.Ref<boolean>
     ): Effect.Effect<Exchange, CiClient.SendError> =>
       Effect.gen(function*() {
+        // The offset this attempt is signed with. Requests in flight together all fail on the same
+        // skew, and the first to see its error corrects the shared offset, so each one compares the
+        // server's clock with the offset it was signed with, not the corrected one.
+        const signedOffset = yield* Ref.get(clockOffset)
         const result = yield* exchange(request)
         const classified = classify(result)
         if (Either.isRight(classified)) {
           return classified.right
         }
 
-        const error = classified.left
+        const error = redactSecrets(classified.left, result)
         if (isClockSkewError(error) && !(yield* Ref.get(skewCorrected))) {
           const serverTime = parseHttpDate(result.headers["date"])
           const now = yield* Clock.currentTimeMillis
-          const offset = yield* Ref.get(clockOffset)
-          if (serverTime !== undefined && Math.abs(serverTime - (now + offset)) >= clockSkewThresholdMillis) {
+          if (serverTime !== undefined && Math.abs(serverTime - (now + signedOffset)) >= clockSkewThresholdMillis) {
             yield* Ref.set(skewCorrected, true)
             yield* Ref.set(clockOffset, serverTime - now)
             yield* Effect.logDebug("Corrected the signing clock from the server's Date header").pipe(

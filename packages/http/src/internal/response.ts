@@ -11,6 +11,12 @@ export interface Exchange {
   readonly status: number
   readonly headers: Headers.Headers
   readonly body: string
+  /**
+   * Values the request carried that must not come back in an error: the session token and the
+   * Authorization value. A server or proxy can quote what it received, such as the signed headers
+   * in a SignatureDoesNotMatch message.
+   */
+  readonly sentSecrets?: ReadonlyArray<string> | undefined
 }
 
 const header = (headers: Headers.Headers, name: string): string | undefined => {
@@ -140,4 +146,42 @@ export const classify = (exchange: Exchange): Either.Either<Exchange, CiServiceE
       bodyPreview: preview(exchange.body)
     })
   )
+}
+
+const redactedText = "<redacted>"
+
+const redactText = (text: string, secrets: ReadonlyArray<string>): string =>
+  secrets.reduce((redacted, secret) => redacted.replaceAll(secret, redactedText), text)
+
+const redactOptional = (text: string | undefined, secrets: ReadonlyArray<string>): string | undefined =>
+  text === undefined ? undefined : redactText(text, secrets)
+
+/**
+ * Replaces the exchange's `sentSecrets` wherever the error of {@link classify} quotes them. The
+ * preview is cut again from the redacted body, so that the cut cannot leave the start of a secret
+ * behind.
+ *
+ * @internal
+ */
+export const redactSecrets = (error: CiServiceError | CiHttpError, exchange: Exchange): CiServiceError | CiHttpError => {
+  const secrets = (exchange.sentSecrets ?? []).filter((secret) => secret !== "")
+  if (secrets.length === 0) {
+    return error
+  }
+  if (error._tag === "CiServiceError") {
+    return new CiServiceError({
+      status: error.status,
+      code: redactText(error.code, secrets),
+      message: redactText(error.message, secrets),
+      requestId: redactOptional(error.requestId, secrets),
+      traceId: redactOptional(error.traceId, secrets),
+      resource: redactOptional(error.resource, secrets)
+    })
+  }
+  return new CiHttpError({
+    status: error.status,
+    requestId: redactOptional(error.requestId, secrets),
+    contentType: redactOptional(error.contentType, secrets),
+    bodyPreview: preview(redactText(exchange.body, secrets))
+  })
 }
