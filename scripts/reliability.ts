@@ -24,7 +24,7 @@ const main = async (): Promise<number> => {
   console.log(`Running the soak with ${values["soak-jobs"]} jobs...`)
   const soak = await measureSoak({
     jobs: Number(values["soak-jobs"]),
-    concurrency: 32,
+    concurrency: 64,
     faultRate: 0.05,
     finishedRate: 0.02,
     seed: 20240601,

@@ -2,7 +2,7 @@
 // It checks that every job ends with exactly one outcome that matches what the emulator recorded, and
 // that the heap returns close to its starting size once the run is over.
 //
-//   pnpm soak [--jobs 10000] [--concurrency 32] [--client fetch|node:http] [--seed 20240601]
+//   pnpm soak [--jobs 10000] [--concurrency 64] [--client fetch|node:http] [--seed 20240601]
 //
 // `pnpm soak` runs node with --expose-gc, which the memory check needs. Exits with 1 when a check fails.
 import * as Os from "node:os"
@@ -16,7 +16,7 @@ const main = async (): Promise<number> => {
   const { values } = parseArgs({
     options: {
       jobs: { type: "string", default: "10000" },
-      concurrency: { type: "string", default: "32" },
+      concurrency: { type: "string", default: "64" },
       client: { type: "string", default: "fetch" },
       seed: { type: "string", default: "20240601" }
     }

@@ -393,14 +393,14 @@ export interface CancelOutcome {
  * @category models
  */
 export interface CancelManyOptions {
-  /** How many cancels run at once, 1 to 32. Default 4. */
+  /** How many cancels run at once, 1 to 64. Default 4. */
   readonly concurrency?: number | undefined
   /** Runs as soon as each job's cancel has finished, in completion order, for example to show progress. */
   readonly onOutcome?: ((outcome: CancelOutcome) => Effect.Effect<void>) | undefined
 }
 
 /**
- * Cancels many jobs, at most `concurrency` at a time (1 to 32, default 4).
+ * Cancels many jobs, at most `concurrency` at a time (1 to 64, default 4).
  *
  * Every id is checked first: one invalid id fails the whole call with `CiInvalidInput` (its field
  * names the position, such as `jobIds[2]`) and nothing is sent. Repeated ids are cancelled once,

@@ -149,7 +149,7 @@ describe("BatchJobs.cancelMany", () => {
       }))
     }).pipe(Effect.provide(stubLayer((request) => ok(jobIdOf(request))))))
 
-  for (const concurrency of [0, 33, 1.5]) {
+  for (const concurrency of [0, 65, 1.5]) {
     it.effect(`rejects concurrency ${concurrency} without a request`, () =>
       Effect.gen(function*() {
         const { result, sent } = yield* cancelManyOutcome([idA], { concurrency })
@@ -157,7 +157,7 @@ describe("BatchJobs.cancelMany", () => {
         expect(failure(result)).toStrictEqual(new CiInvalidInput({
           field: "concurrency",
           value: String(concurrency),
-          reason: "must be an integer from 1 to 32"
+          reason: "must be an integer from 1 to 64"
         }))
       }).pipe(Effect.provide(stubLayer((request) => ok(jobIdOf(request))))))
   }

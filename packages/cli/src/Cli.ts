@@ -7,6 +7,7 @@ import * as Command from "@effect/cli/Command"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as Logger from "effect/Logger"
 import { command } from "./internal/commands.js"
 import { type OutputFormat, printErrorJson, printErrorLine } from "./internal/output.js"
 import * as internal from "./internal/report.js"
@@ -69,6 +70,12 @@ const withoutErrorOutput = (console: Console.Console): Console.Console => ({
   unsafe: { ...console.unsafe, error: () => {} }
 })
 
+// Logs, which `--log-level` turns on, go to stderr so that stdout carries only the command's output,
+// such as the single JSON document of `--output json`.
+const stderrLogger = Logger.make((options) => {
+  process.stderr.write(`${Logger.logfmtLogger.log(options)}\n`)
+})
+
 /**
  * Runs `cos-ci` with the given process arguments (`process.argv`: the first two are skipped)
  * and returns the exit code. Failures are printed to stderr with their code, message and request
@@ -93,6 +100,7 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<ExitCode> => {
         printErrorLine(`error: ${message}`)
       return Effect.as(printed, ExitCode.Unexpected)
     }),
-    Effect.provide(NodeContext.layer)
+    Effect.provide(NodeContext.layer),
+    Effect.provide(Logger.replace(Logger.defaultLogger, stderrLogger))
   )
 }

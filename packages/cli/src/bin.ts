@@ -11,6 +11,8 @@ import * as Cli from "./Cli.js"
 
 NodeRuntime.runMain(Cli.run(process.argv), {
   disableErrorReporting: true,
+  // Cli.run installs a logger that writes to stderr; the pretty logger would write to stdout.
+  disablePrettyLogger: true,
   teardown: (exit, onExit) => {
     if (Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)) {
       // Interrupted by SIGINT or SIGTERM: exit at once, as shells expect (128 + SIGINT).

@@ -323,4 +323,27 @@ describe("cos-ci", () => {
         }
       })
     }))
+  it.live("keeps stdout pure JSON with logs on", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      const job = yield* emulator.seedJob({ state: "Running" })
+      // One throttled attempt, so the client logs its retry.
+      yield* emulator.injectFault({ fault: { _tag: "Reply", status: 503, body: "" } })
+      const outcome = yield* cosCi([
+        "jobs",
+        "cancel",
+        job.jobId,
+        ...bucketArgs,
+        "--endpoint",
+        emulator.url,
+        "--output",
+        "json",
+        "--log-level",
+        "all"
+      ])
+
+      expect(outcome.code).toBe(0)
+      expect(JSON.parse(outcome.stdout)).toMatchObject({ results: [{ jobId: job.jobId, cancelled: true }] })
+      expect(outcome.stderr).toContain("retrying if the schedule allows")
+    }).pipe(Effect.scoped))
 })

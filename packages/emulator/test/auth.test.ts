@@ -423,6 +423,22 @@ describe("authorization", () => {
         ])
       }))
 
+    it.scopedLive("a signature mismatch does not quote the token", () =>
+      Effect.gen(function*() {
+        const emulator = yield* startEmulator(options)
+        const result = yield* sendSigned(emulator, {
+          method: "GET",
+          path: describePath,
+          credential: { ...temporaryCredential, secretKey: Redacted.make("WRONG-KEY") },
+          headers: { "x-ci-security-token": token }
+        })
+
+        const error = expectError(result, 403, "SignatureDoesNotMatch")
+        expect(error["Message"]).toContain("&x-ci-security-token=<redacted>")
+        expect(result.body).not.toContain(token)
+        expect(result.body).not.toContain(Signer.encode(token))
+      }))
+
     it.scopedLive("credential without a token ignores the header", () =>
       Effect.gen(function*() {
         const emulator = yield* startEmulator()

@@ -159,7 +159,7 @@ export const awaitJob = Effect.fn("BatchJobs.awaitJob")(function*(jobId: string,
   return job
 })
 
-const maxConcurrency = 32
+const maxConcurrency = 64
 
 /** @internal */
 export const cancelMany = Effect.fn("BatchJobs.cancelMany")(function*(

@@ -12,7 +12,7 @@ describe("soak", () => {
     Effect.gen(function*() {
       const report = yield* runSoak({
         jobs,
-        concurrency: 32,
+        concurrency: 64,
         faultRate: 0.05,
         finishedRate: 0.02,
         seed: 20240601,

@@ -59,7 +59,7 @@ const cancelOptions = {
     Options.withDescription("Print the jobs that would be cancelled, and send no cancel request.")
   ),
   concurrency: Options.integer("concurrency").pipe(
-    Options.withDescription("With several jobs: how many cancels run at once, 1 to 32. Default: 4."),
+    Options.withDescription("With several jobs: how many cancels run at once, 1 to 64. Default: 4."),
     Options.withDefault(4)
   ),
   output: outputOption,
@@ -236,7 +236,7 @@ const cancelByFilter = (options: CancelCommandOptions) =>
 export const cancel = Command.make("cancel", cancelOptions, (options) =>
   Effect.gen(function*() {
     // Checked before anything is sent, because a filter sends its list requests before any cancel.
-    yield* checkIntegerOption("--concurrency", Option.some(options.concurrency), 1, 32)
+    yield* checkIntegerOption("--concurrency", Option.some(options.concurrency), 1, 64)
     const hasFilter = options.state.length > 0 || Option.isSome(options.name) || Option.isSome(options.workflowId)
     if (options.jobIds.length > 0 && hasFilter) {
       return yield* new UsageError({ message: "give job ids or a filter (--state, --name, --workflow-id), not both" })

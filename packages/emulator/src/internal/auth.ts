@@ -100,6 +100,15 @@ const checkLists = (
   return Effect.void
 }
 
+const signedTokenHeaders = ["x-ci-security-token", "x-cos-security-token"]
+
+// Each header is one `name=value` pair of the FormatString's header line, joined by "&".
+const redactTokens = (httpString: string): string =>
+  httpString.replace(
+    new RegExp(`(^|&)(${signedTokenHeaders.join("|")})=[^&\\n]*`, "gm"),
+    (_, separator: string, name: string) => `${separator}${name}=<redacted>`
+  )
+
 /** Recomputes the signature over exactly the headers and parameters that the Authorization lists. */
 const checkSignature = (
   credential: Emulator.Credential,
@@ -137,11 +146,12 @@ const checkSignature = (
   }
 
   if (!constantTimeEqual(computed.signature, parsed.signature)) {
-    // The FormatString contains no secret and is the first thing to compare when a signer disagrees.
+    // The FormatString is the first thing to compare when a signer disagrees. It can contain a signed
+    // session token, which is a secret, so the token's encoded value is replaced before it is quoted.
     return Effect.fail(
       signatureDoesNotMatch(
         "The request signature does not match the signature the emulator computed. Check the secret key and " +
-          `what was signed. The emulator signed the FormatString ${JSON.stringify(computed.httpString)}.`
+          `what was signed. The emulator signed the FormatString ${JSON.stringify(redactTokens(computed.httpString))}.`
       )
     )
   }
