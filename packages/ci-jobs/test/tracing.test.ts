@@ -103,6 +103,14 @@ describe("tracing", () => {
       }
     }))))
 
+  it.effect("sends CI no trace propagation headers", () =>
+    Effect.gen(function*() {
+      const { tracer } = recordingTracer()
+      yield* runWithClock(BatchJobs.cancel(jobId)).pipe(Effect.withTracer(tracer))
+      const [request] = yield* TestHttpClient.requests
+      expect(Object.keys(request.headers).filter((name) => name === "traceparent" || name.startsWith("b3"))).toStrictEqual([])
+    }).pipe(Effect.provide(stubLayer(() => TestHttpClient.respond(200)))))
+
   it.effect("a failed cancel still ends its span with the attempts made", () =>
     Effect.gen(function*() {
       const { spans, tracer } = recordingTracer()

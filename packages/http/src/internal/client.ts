@@ -11,6 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
+import * as Schedule from "effect/Schedule"
 import * as Crypto from "node:crypto"
 import type * as CiClient from "../CiClient.js"
 import { CiInvalidInput, type CiRequestError, type CiServiceError, CiTransportError } from "../CiError.js"
@@ -165,7 +166,7 @@ export const make = (options: CiClient.CiClientOptions) =>
 
     // Signing is the last request transform, so it runs on every attempt with a fresh key time
     // and signs the final URL.
-    const signedClient = HttpClient.mapRequestEffect(transformed, (request) =>
+    const signedClient = HttpClient.mapRequestEffect(HttpClient.withTracerPropagation(transformed, false), (request) =>
       Effect.gen(function*() {
         const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
         if (Either.isLeft(url)) {
@@ -213,10 +214,11 @@ export const make = (options: CiClient.CiClientOptions) =>
         })
       )
 
-    // One attempt, plus at most one immediate re-send after a clock-skew correction.
+    // One attempt, plus at most one immediate re-send after a clock-skew correction, which the
+    // caller allows once per call through `skew`.
     const attempt = (
       request: HttpClientRequest.HttpClientRequest,
-      skewCorrected: Ref.Ref<boolean>
+      skew: { corrected: boolean }
     ): Effect.Effect<Exchange, CiClient.SendError> =>
       Effect.gen(function*() {
         // The offset this attempt is signed with. Requests in flight together all fail on the same
@@ -230,20 +232,32 @@ export const make = (options: CiClient.CiClientOptions) =>
         }
 
         const error = redactSecrets(classified.left, result)
-        if (isClockSkewError(error) && !(yield* Ref.get(skewCorrected))) {
+        if (isClockSkewError(error) && !skew.corrected) {
           const serverTime = parseHttpDate(result.headers["date"])
           const now = yield* Clock.currentTimeMillis
           if (serverTime !== undefined && Math.abs(serverTime - (now + signedOffset)) >= clockSkewThresholdMillis) {
-            yield* Ref.set(skewCorrected, true)
+            skew.corrected = true
             yield* Ref.set(clockOffset, serverTime - now)
             yield* Effect.logDebug("Corrected the signing clock from the server's Date header").pipe(
               Effect.annotateLogs({ code: error.code, requestId: error.requestId, offsetMillis: serverTime - now })
             )
-            return yield* attempt(request, skewCorrected)
+            return yield* attempt(request, skew)
           }
         }
         return yield* Effect.fail(error)
       })
+
+    const logRetry = (error: CiClient.SendError) =>
+      Effect.logDebug("CI request failed, retrying if the schedule allows").pipe(
+        Effect.annotateLogs({ error: error._tag, message: error.message })
+      )
+
+    // Keep the session token out of the HTTP client's span attributes. Fixed credentials without a
+    // token send none, so their calls skip the cost of changing the redacted names.
+    const mayHaveToken = internalCredentials.isProvider(options.credentials) ||
+      options.credentials.sessionToken !== undefined
+    const redactToken = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+      mayHaveToken ? Effect.locallyWith(effect, Headers.currentRedactedNames, (names) => [...names, tokenHeader]) : effect
 
     const send = (
       request: CiClient.CiRequest,
@@ -252,34 +266,39 @@ export const make = (options: CiClient.CiClientOptions) =>
       Effect.gen(function*() {
         const valid = yield* validateRequest(request)
         const httpRequest = toHttpRequest(endpoint, valid)
-        const skewCorrected = yield* Ref.make(false)
-        const attempts = yield* Ref.make(0)
         const shouldRetry = valid.idempotent === false ? CiRetry.isThrottling : CiRetry.isRetryable
+        // State of this call only, read and written by its own fiber.
+        const skew = { corrected: false }
+        let attempts = 0
 
-        const onAttempt = options.onAttempt ?? (() => Effect.void)
-        const result = yield* Ref.updateAndGet(attempts, (count) => count + 1).pipe(
-          Effect.flatMap(onAttempt),
-          Effect.zipRight(attempt(httpRequest, skewCorrected)),
-          Effect.tapError((error) =>
-            shouldRetry(error) ?
-              Effect.logDebug("CI request failed, retrying if the schedule allows").pipe(
-                Effect.annotateLogs({ error: error._tag, message: error.message })
-              ) :
-              Effect.void
-          ),
-          Effect.retry({ schedule: retrySchedule, while: shouldRetry }),
-          Effect.ensuring(
-            Effect.flatMap(Ref.get(attempts), (count) => Effect.annotateCurrentSpan("ci.attempts", count))
-          )
+        const next = Effect.suspend(() => {
+          attempts += 1
+          const run = attempt(httpRequest, skew)
+          return options.onAttempt === undefined ? run : Effect.zipRight(options.onAttempt(attempts), run)
+        })
+
+        // The schedule's driver is made only after a first failure that can be retried, so a
+        // call that succeeds at once pays nothing for retries.
+        let result = yield* Effect.either(next)
+        if (Either.isLeft(result) && shouldRetry(result.left)) {
+          const driver = yield* Schedule.driver(retrySchedule)
+          while (Either.isLeft(result) && shouldRetry(result.left)) {
+            yield* logRetry(result.left)
+            const step = yield* Effect.either(driver.next(result.left))
+            if (Either.isLeft(step)) {
+              break
+            }
+            result = yield* Effect.either(next)
+          }
+        }
+
+        const requestId = Either.isRight(result) ? requestIdHeader(result.right.headers) : undefined
+        yield* Effect.annotateCurrentSpan(
+          requestId === undefined ? { "ci.attempts": attempts } : { "ci.attempts": attempts, "ci.request_id": requestId }
         )
-
-        const requestId = requestIdHeader(result.headers)
-        yield* Effect.annotateCurrentSpan("ci.request_id", requestId ?? "")
-        return { status: result.status, headers: result.headers, body: result.body, requestId }
-      }).pipe(
-        // Keep the session token out of the HTTP client's span attributes.
-        Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, tokenHeader])
-      )
+        const exchanged = yield* result
+        return { status: exchanged.status, headers: exchanged.headers, body: exchanged.body, requestId }
+      }).pipe(redactToken)
 
     return {
       bucket: settings.bucket,
