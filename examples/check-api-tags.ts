@@ -11,8 +11,7 @@ const packagesDirectory = Path.resolve(import.meta.dirname, "..", "packages")
 const problems: Array<string> = []
 let exportsChecked = 0
 
-const tagsOf = (node: ts.Node): ReadonlySet<string> =>
-  new Set(ts.getJSDocTags(node).map((tag) => tag.tagName.text))
+const tagsOf = (node: ts.Node): ReadonlySet<string> => new Set(ts.getJSDocTags(node).map((tag) => tag.tagName.text))
 
 for (const name of Fs.readdirSync(packagesDirectory).sort()) {
   const sourceDirectory = Path.join(packagesDirectory, name, "src")
@@ -38,7 +37,9 @@ for (const name of Fs.readdirSync(packagesDirectory).sort()) {
       // A variable statement carries its doc comment; other declarations carry their own.
       const named = ts.isVariableStatement(statement) ? statement.declarationList.declarations[0] : statement
       const label = ts.getNameOfDeclaration(named as ts.Declaration)?.getText(source) ?? "(anonymous)"
-      const tags = ts.isVariableStatement(statement) ? new Set([...tagsOf(statement), ...tagsOf(named)]) : tagsOf(statement)
+      const tags = ts.isVariableStatement(statement)
+        ? new Set([...tagsOf(statement), ...tagsOf(named)])
+        : tagsOf(statement)
       exportsChecked++
       for (const tag of ["since", "category"]) {
         if (!tags.has(tag)) {

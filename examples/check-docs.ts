@@ -83,7 +83,11 @@ Fs.writeFileSync(
 
 const tsc = ChildProcess.spawnSync(
   process.execPath,
-  [Path.join(import.meta.dirname, "node_modules", "typescript", "bin", "tsc"), "-p", Path.join(blocksDirectory, "tsconfig.json")],
+  [
+    Path.join(import.meta.dirname, "node_modules", "typescript", "bin", "tsc"),
+    "-p",
+    Path.join(blocksDirectory, "tsconfig.json")
+  ],
   { encoding: "utf8" }
 )
 if (tsc.status !== 0) {

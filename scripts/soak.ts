@@ -28,7 +28,9 @@ const main = async (): Promise<number> => {
   }
   const httpClient = httpClients.find((client) => client.name === values.client)
   if (httpClient === undefined) {
-    console.error(`error: unknown --client ${values.client}; use ${httpClients.map((client) => client.name).join(" or ")}`)
+    console.error(
+      `error: unknown --client ${values.client}; use ${httpClients.map((client) => client.name).join(" or ")}`
+    )
     return 2
   }
 
@@ -44,16 +46,24 @@ const main = async (): Promise<number> => {
 
   const faults = Object.entries(report.faults).map(([kind, count]) => `${count} ${kind}`).join(", ")
   console.log(`soak: ${report.jobs} jobs over ${httpClient.name}, concurrency ${concurrency}, seed ${values.seed}`)
-  console.log(`machine: ${Os.cpus()[0]?.model ?? "unknown CPU"}, ${Os.availableParallelism()} cores, node ${process.version}`)
+  console.log(
+    `machine: ${Os.cpus()[0]?.model ?? "unknown CPU"}, ${Os.availableParallelism()} cores, node ${process.version}`
+  )
   console.log(`faults injected: ${faults}`)
   console.log(`outcomes: ${report.cancelled} cancelled, ${report.rejected} rejected as finished`)
   console.log(`requests the emulator received: ${report.requests}`)
-  console.log(`time: ${(report.elapsedMillis / 1000).toFixed(1)} s, ${Math.round(report.jobs / (report.elapsedMillis / 1000))} cancels/s`)
+  console.log(
+    `time: ${(report.elapsedMillis / 1000).toFixed(1)} s, ${
+      Math.round(report.jobs / (report.elapsedMillis / 1000))
+    } cancels/s`
+  )
   console.log(
     `heap used: ${mebibytes(before.heapUsed)} before, ${mebibytes(peak.heapUsed)} at the peak, ` +
       `${mebibytes(after.heapUsed)} after GC`
   )
-  console.log(`RSS: ${mebibytes(before.rss)} before, ${mebibytes(peak.rss)} at the heap peak, ${mebibytes(after.rss)} after GC`)
+  console.log(
+    `RSS: ${mebibytes(before.rss)} before, ${mebibytes(peak.rss)} at the heap peak, ${mebibytes(after.rss)} after GC`
+  )
 
   if (failures.length > 0) {
     console.error(`FAILED: ${failures.length} problems`)

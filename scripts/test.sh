@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 . scripts/ensure-pnpm.sh
 pnpm install --frozen-lockfile
 pnpm check
+pnpm lint
 pnpm check:docs
 # docgen compiles every @example in the API docs and fails on an export without @since.
 pnpm --silent docgen >/dev/null

@@ -39,7 +39,9 @@ export const clientKinds: ReadonlyArray<ClientKind> = [
 export const clientKind = (id: string): ClientKind => {
   const kind = clientKinds.find((candidate) => candidate.id === id)
   if (kind === undefined) {
-    throw new Error(`unknown client "${id}", expected one of ${clientKinds.map((candidate) => candidate.id).join(", ")}`)
+    throw new Error(
+      `unknown client "${id}", expected one of ${clientKinds.map((candidate) => candidate.id).join(", ")}`
+    )
   }
   return kind
 }

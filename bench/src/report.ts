@@ -1,4 +1,4 @@
-import { pairedRatio, type Summary, summarize } from "./stats.js"
+import { pairedRatio, summarize, type Summary } from "./stats.js"
 
 /** The part an implementation plays in a comparison: one of ours, the official SDK, the floor, or neither. */
 export type Role = "ours" | "official" | "floor" | "reference"

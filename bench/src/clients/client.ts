@@ -80,4 +80,3 @@ export const presigner = (origin: string): (jobId: string) => string => {
     return lastAuthorization
   }
 }
-

@@ -1,9 +1,9 @@
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Effect from "effect/Effect"
 import * as ManagedRuntime from "effect/ManagedRuntime"
-import { type Client, type RunOptions, presigner } from "./client.js"
+import { type Client, presigner, type RunOptions } from "./client.js"
 
 /**
  * Makes a reference client without effect-cos: the Effect HttpClient of `NodeHttpClient.layerUndici`
@@ -15,12 +15,15 @@ export const make = (origin: string): Client => {
   const authorizationFor = presigner(origin)
 
   const cancel = (jobId: string) =>
-    Effect.flatMap(HttpClient.HttpClient, (client) =>
-      client.execute(HttpClientRequest.put(`${origin}/inventorytriggerjob/${jobId}?cancel`, {
-        headers: { authorization: authorizationFor(jobId), "content-length": "0" }
-      }))).pipe(
-        Effect.flatMap((response) => response.arrayBuffer)
-      )
+    Effect.flatMap(
+      HttpClient.HttpClient,
+      (client) =>
+        client.execute(HttpClientRequest.put(`${origin}/inventorytriggerjob/${jobId}?cancel`, {
+          headers: { authorization: authorizationFor(jobId), "content-length": "0" }
+        }))
+    ).pipe(
+      Effect.flatMap((response) => response.arrayBuffer)
+    )
 
   const worker = (options: RunOptions) =>
     Effect.gen(function*() {

@@ -1,6 +1,6 @@
-import type * as HttpClient from "@effect/platform/HttpClient"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import * as CiClient from "@effect-cos/http/CiClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"

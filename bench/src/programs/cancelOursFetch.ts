@@ -4,9 +4,9 @@
  *
  * Usage: node cancelOursFetch.cjs <endpoint>
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import * as CiClient from "@effect-cos/http/CiClient"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"

@@ -4,9 +4,9 @@
  *
  * Usage: node cancelOursUndici.cjs <endpoint>
  */
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import * as CiClient from "@effect-cos/http/CiClient"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"

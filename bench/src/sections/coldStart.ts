@@ -6,12 +6,13 @@ import { startWorker } from "../processes.js"
 import { formatMillis, measurementRows, type Role, type Row } from "../report.js"
 import type { Settings } from "../settings.js"
 
-export const programLabels: ReadonlyArray<{ readonly program: Program; readonly label: string; readonly role: Role }> = [
-  { program: "cancelOursUndici", label: "effect-cos, NodeHttpClient.layerUndici", role: "ours" },
-  { program: "cancelOursFetch", label: "effect-cos, FetchHttpClient.layer", role: "ours" },
-  { program: "cancelOfficial", label: "cos-nodejs-sdk-v5, cos.request", role: "official" },
-  { program: "cancelNodeHttp", label: "floor: node:http, presigned", role: "floor" }
-]
+export const programLabels: ReadonlyArray<{ readonly program: Program; readonly label: string; readonly role: Role }> =
+  [
+    { program: "cancelOursUndici", label: "effect-cos, NodeHttpClient.layerUndici", role: "ours" },
+    { program: "cancelOursFetch", label: "effect-cos, FetchHttpClient.layer", role: "ours" },
+    { program: "cancelOfficial", label: "cos-nodejs-sdk-v5, cos.request", role: "official" },
+    { program: "cancelNodeHttp", label: "floor: node:http, presigned", role: "floor" }
+  ]
 
 /** Milliseconds from spawning `node <bundle>` until it prints that the job is cancelled. */
 const timeOneRun = async (program: Program, args: ReadonlyArray<string>): Promise<number> => {

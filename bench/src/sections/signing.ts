@@ -17,7 +17,10 @@ const implementations: ReadonlyArray<Omit<Series, "values"> & { readonly id: str
 
 /** Signatures per second of each signer on three requests, in one child process. */
 export const runSigning = async (settings: Settings): Promise<Array<Row>> => {
-  const output = await runWorker(workerFile("signing"), [String(settings.signing.rounds), String(settings.signing.roundMillis)])
+  const output = await runWorker(workerFile("signing"), [
+    String(settings.signing.rounds),
+    String(settings.signing.roundMillis)
+  ])
   const cases = JSON.parse(output) as ReadonlyArray<CaseResult>
   return cases.flatMap((result) =>
     measurementRows({

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import * as CiClient from "@effect-cos/http/CiClient"
+import type * as CiClient from "@effect-cos/http/CiClient"
 import type * as CiError from "@effect-cos/http/CiError"
 import type * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
@@ -288,8 +288,7 @@ export type ListError = CiClient.SendError
  * @since 0.1.0
  * @category operations
  */
-export const list: (options?: ListOptions) => Effect.Effect<ListPage, ListError, CiClient.CiClient> =
-  internalList.list
+export const list: (options?: ListOptions) => Effect.Effect<ListPage, ListError, CiClient.CiClient> = internalList.list
 
 /**
  * Every page of batch jobs that match, in order, each with its `nextToken`: the stream to use when

@@ -1,8 +1,8 @@
-import { describe, expect, it } from "@effect/vitest"
 import { BatchJobNotFound, BatchJobWaitTimeout } from "@effect-cos/ci-jobs/BatchJob"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import { CiInvalidInput } from "@effect-cos/http/CiError"
 import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
@@ -96,11 +96,13 @@ describe("BatchJobs.awaitJob", () => {
   it.effect("rejects an invalid job id without a request", () =>
     Effect.gen(function*() {
       const result = yield* Effect.either(BatchJobs.awaitJob("b/1"))
-      expect(failure(result)).toStrictEqual(new CiInvalidInput({
-        field: "jobId",
-        value: "b/1",
-        reason: "must be 1 to 128 characters, each a letter, a digit or \"-\""
-      }))
+      expect(failure(result)).toStrictEqual(
+        new CiInvalidInput({
+          field: "jobId",
+          value: "b/1",
+          reason: "must be 1 to 128 characters, each a letter, a digit or \"-\""
+        })
+      )
       expect(yield* requestCount).toBe(0)
     }).pipe(Effect.provide(stubLayer(() => jobResponse(jobId, "Running")))))
 

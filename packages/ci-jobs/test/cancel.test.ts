@@ -1,7 +1,7 @@
-import { describe, expect, it } from "@effect/vitest"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import { CiHttpError, CiInvalidInput, CiServiceError, CiTransportError } from "@effect-cos/http/CiError"
 import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
@@ -64,7 +64,10 @@ describe("BatchJobs.cancel", () => {
         expect(sent[0].body).toBe("")
         expect(sent[0].headers["content-length"]).toBe("0")
         expect(sent[0].headers["transfer-encoding"]).toBeUndefined()
-        expect(parsedAuthorization(sent[0].headers["authorization"]).headerList).toStrictEqual(["content-length", "host"])
+        expect(parsedAuthorization(sent[0].headers["authorization"]).headerList).toStrictEqual([
+          "content-length",
+          "host"
+        ])
       }).pipe(Effect.provide(stubLayer(() => ok("REQ-OK")))))
 
     it.effect("leaves headers the HTTP stack controls out of the signature", () =>
@@ -104,7 +107,17 @@ describe("BatchJobs.cancel", () => {
   })
 
   describe("job id", () => {
-    const invalid = ["", "../../workflow/w1", "b-1?x=1", "b-1#frag", "b 1", "b-1/extra", "b%2F1", "b\u00e9", "a".repeat(129)]
+    const invalid = [
+      "",
+      "../../workflow/w1",
+      "b-1?x=1",
+      "b-1#frag",
+      "b 1",
+      "b-1/extra",
+      "b%2F1",
+      "b\u00e9",
+      "a".repeat(129)
+    ]
     for (const id of invalid) {
       it.effect(`rejects ${JSON.stringify(id.length > 20 ? `${id.slice(0, 8)}… (${id.length})` : id)} without a request`, () =>
         Effect.gen(function*() {
@@ -161,7 +174,8 @@ describe("BatchJobs.cancel", () => {
         )
       }).pipe(Effect.provide(stubLayer(() =>
         TestHttpClient.respond(200, {
-          body: "<?xml version=\"1.0\"?><Error><Code>InternalError</Code><Message>x</Message><RequestId>REQ-F200</RequestId></Error>"
+          body:
+            "<?xml version=\"1.0\"?><Error><Code>InternalError</Code><Message>x</Message><RequestId>REQ-F200</RequestId></Error>"
         })
       ))))
   })
@@ -315,7 +329,12 @@ describe("BatchJobs.cancel", () => {
         const { result, sent } = yield* cancelOutcome()
         expect(sent).toHaveLength(4)
         expect(result).toStrictEqual(Either.left(
-          new CiHttpError({ status: 502, requestId: "REQ-HTML-502", contentType: "text/html", bodyPreview: gatewayPage })
+          new CiHttpError({
+            status: 502,
+            requestId: "REQ-HTML-502",
+            contentType: "text/html",
+            bodyPreview: gatewayPage
+          })
         ))
       }).pipe(Effect.provide(stubLayer(() =>
         TestHttpClient.respond(502, {
@@ -340,13 +359,18 @@ describe("BatchJobs.cancel", () => {
         expect(sent).toHaveLength(1)
         expect(result).toMatchObject({ left: { _tag: "CiHttpError", status: 403, contentType: "text/html" } })
       }).pipe(Effect.provide(stubLayer(() =>
-        TestHttpClient.respond(403, { body: "<html><body>Forbidden</body></html>", headers: { "content-type": "text/html" } })
+        TestHttpClient.respond(403, {
+          body: "<html><body>Forbidden</body></html>",
+          headers: { "content-type": "text/html" }
+        })
       ))))
 
     it.effect("accepts an empty Message", () =>
       Effect.gen(function*() {
         const { result } = yield* cancelOutcome()
-        expect(result).toStrictEqual(Either.left(serviceError({ status: 404, code: "NoSuchKey", requestId: "REQ-404" })))
+        expect(result).toStrictEqual(
+          Either.left(serviceError({ status: 404, code: "NoSuchKey", requestId: "REQ-404" }))
+        )
       }).pipe(Effect.provide(stubLayer(() =>
         xmlError(
           404,
@@ -358,18 +382,26 @@ describe("BatchJobs.cancel", () => {
     it.effect("takes the request id from x-ci-request-id when the body has none", () =>
       Effect.gen(function*() {
         const { result } = yield* cancelOutcome()
-        expect(result).toStrictEqual(Either.left(serviceError({ status: 404, code: "NoSuchKey", requestId: "REQ-404" })))
-      }).pipe(Effect.provide(stubLayer(() =>
-        xmlError(404, "<Error><Code>NoSuchKey</Code><Message/></Error>", { "x-ci-request-id": "REQ-404" })
-      ))))
+        expect(result).toStrictEqual(
+          Either.left(serviceError({ status: 404, code: "NoSuchKey", requestId: "REQ-404" }))
+        )
+      }).pipe(
+        Effect.provide(stubLayer(() =>
+          xmlError(404, "<Error><Code>NoSuchKey</Code><Message/></Error>", { "x-ci-request-id": "REQ-404" })
+        ))
+      ))
 
     it.effect("takes the request id from x-cos-request-id as a last resort", () =>
       Effect.gen(function*() {
         const { result } = yield* cancelOutcome()
-        expect(result).toStrictEqual(Either.left(serviceError({ status: 404, code: "NoSuchKey", requestId: "REQ-COS" })))
-      }).pipe(Effect.provide(stubLayer(() =>
-        xmlError(404, "<Error><Code>NoSuchKey</Code><Message/></Error>", { "x-cos-request-id": "REQ-COS" })
-      ))))
+        expect(result).toStrictEqual(
+          Either.left(serviceError({ status: 404, code: "NoSuchKey", requestId: "REQ-COS" }))
+        )
+      }).pipe(
+        Effect.provide(stubLayer(() =>
+          xmlError(404, "<Error><Code>NoSuchKey</Code><Message/></Error>", { "x-cos-request-id": "REQ-COS" })
+        ))
+      ))
 
     it.effect("prefers the body's request id over the header's", () =>
       Effect.gen(function*() {
@@ -397,14 +429,18 @@ describe("BatchJobs.cancel", () => {
       Effect.gen(function*() {
         const { result, sent } = yield* cancelOutcome()
         expect(sent).toHaveLength(1)
-        expect(result).toStrictEqual(Either.left(new CiTransportError({
-          reason: "Other",
-          method: "PUT",
-          url: cancelUrl,
-          description: `connect ECONNREFUSED ${ciHost}`,
-          cause: (Either.getLeft(result).pipe((option) => option._tag === "Some" ? option.value : undefined) as CiTransportError)
-            .cause
-        })))
+        expect(result).toStrictEqual(Either.left(
+          new CiTransportError({
+            reason: "Other",
+            method: "PUT",
+            url: cancelUrl,
+            description: `connect ECONNREFUSED ${ciHost}`,
+            cause: (Either.getLeft(result).pipe((option) =>
+              option._tag === "Some" ? option.value : undefined
+            ) as CiTransportError)
+              .cause
+          })
+        ))
       }).pipe(Effect.provide(stubLayer(() => TestHttpClient.refuse))))
   })
 })

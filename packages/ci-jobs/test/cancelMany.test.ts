@@ -1,7 +1,7 @@
-import { describe, expect, it } from "@effect/vitest"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import { CiInvalidInput, CiServiceError } from "@effect-cos/http/CiError"
 import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
@@ -21,7 +21,8 @@ const ok = (id: string) => TestHttpClient.respond(200, { headers: { "x-ci-reques
 
 const finished = (id: string) =>
   TestHttpClient.respond(400, {
-    body: `<Error><Code>InvalidArgument</Code><Message>job already finished</Message><RequestId>REQ-${id}</RequestId></Error>`,
+    body:
+      `<Error><Code>InvalidArgument</Code><Message>job already finished</Message><RequestId>REQ-${id}</RequestId></Error>`,
     headers: { "content-type": "application/xml" }
   })
 
@@ -131,22 +132,26 @@ describe("BatchJobs.cancelMany", () => {
     Effect.gen(function*() {
       const { result, sent } = yield* cancelManyOutcome([idA, idB, "../workflow", idC])
       expect(sent).toHaveLength(0)
-      expect(failure(result)).toStrictEqual(new CiInvalidInput({
-        field: "jobIds[2]",
-        value: "../workflow",
-        reason: "must be 1 to 128 characters, each a letter, a digit or \"-\""
-      }))
+      expect(failure(result)).toStrictEqual(
+        new CiInvalidInput({
+          field: "jobIds[2]",
+          value: "../workflow",
+          reason: "must be 1 to 128 characters, each a letter, a digit or \"-\""
+        })
+      )
     }).pipe(Effect.provide(stubLayer((request) => ok(jobIdOf(request))))))
 
   it.effect("rejects one string of ids", () =>
     Effect.gen(function*() {
       const { result, sent } = yield* cancelManyOutcome(idA)
       expect(sent).toHaveLength(0)
-      expect(failure(result)).toStrictEqual(new CiInvalidInput({
-        field: "jobIds",
-        value: idA,
-        reason: "must be an iterable of job ids, such as an array"
-      }))
+      expect(failure(result)).toStrictEqual(
+        new CiInvalidInput({
+          field: "jobIds",
+          value: idA,
+          reason: "must be an iterable of job ids, such as an array"
+        })
+      )
     }).pipe(Effect.provide(stubLayer((request) => ok(jobIdOf(request))))))
 
   for (const concurrency of [0, 65, 1.5]) {
@@ -154,11 +159,13 @@ describe("BatchJobs.cancelMany", () => {
       Effect.gen(function*() {
         const { result, sent } = yield* cancelManyOutcome([idA], { concurrency })
         expect(sent).toHaveLength(0)
-        expect(failure(result)).toStrictEqual(new CiInvalidInput({
-          field: "concurrency",
-          value: String(concurrency),
-          reason: "must be an integer from 1 to 64"
-        }))
+        expect(failure(result)).toStrictEqual(
+          new CiInvalidInput({
+            field: "concurrency",
+            value: String(concurrency),
+            reason: "must be an integer from 1 to 64"
+          })
+        )
       }).pipe(Effect.provide(stubLayer((request) => ok(jobIdOf(request))))))
   }
 })

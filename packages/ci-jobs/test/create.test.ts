@@ -1,9 +1,9 @@
-import { describe, expect, it } from "@effect/vitest"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import { CiDecodeError, CiInvalidInput } from "@effect-cos/http/CiError"
 import * as CiXml from "@effect-cos/http/CiXml"
 import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
 import * as Signer from "@effect-cos/signer/Signer"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
@@ -283,13 +283,17 @@ describe("BatchJobs.create", () => {
       Effect.gen(function*() {
         const { result, sent } = yield* createOutcome(goSdkRequest)
         expect(sent).toHaveLength(1)
-        expect(failure(result)).toStrictEqual(new CiDecodeError({
-          status: 200,
-          requestId: "REQ-EMPTY",
-          reason: "expected one JobsDetail, got 0",
-          bodyPreview: "<Response><RequestId>REQ-EMPTY</RequestId></Response>"
-        }))
-      }).pipe(Effect.provide(stubLayer(() => xmlOk("<Response><RequestId>REQ-EMPTY</RequestId></Response>", "REQ-EMPTY")))))
+        expect(failure(result)).toStrictEqual(
+          new CiDecodeError({
+            status: 200,
+            requestId: "REQ-EMPTY",
+            reason: "expected one JobsDetail, got 0",
+            bodyPreview: "<Response><RequestId>REQ-EMPTY</RequestId></Response>"
+          })
+        )
+      }).pipe(
+        Effect.provide(stubLayer(() => xmlOk("<Response><RequestId>REQ-EMPTY</RequestId></Response>", "REQ-EMPTY")))
+      ))
 
     it.effect("does not retry a rejected request", () =>
       Effect.gen(function*() {
@@ -304,12 +308,14 @@ describe("BatchJobs.create", () => {
       ))))
 
     // A create that may have reached CI must not be sent again: it could start a second job.
-    for (const [name, reply] of [
-      ["a 500", TestHttpClient.respond(500)],
-      ["a 503 InternalError", TestHttpClient.respond(503, { body: "<Error><Code>InternalError</Code></Error>" })],
-      ["a reset connection", TestHttpClient.reset],
-      ["a timeout", TestHttpClient.hang]
-    ] as const) {
+    for (
+      const [name, reply] of [
+        ["a 500", TestHttpClient.respond(500)],
+        ["a 503 InternalError", TestHttpClient.respond(503, { body: "<Error><Code>InternalError</Code></Error>" })],
+        ["a reset connection", TestHttpClient.reset],
+        ["a timeout", TestHttpClient.hang]
+      ] as const
+    ) {
       it.effect(`does not retry after ${name}`, () =>
         Effect.gen(function*() {
           const result = yield* runWithClock(Effect.either(BatchJobs.create(goSdkRequest)))
@@ -339,7 +345,11 @@ describe("BatchJobs.create", () => {
     cyclic["Loop"] = cyclic
 
     const cases: ReadonlyArray<readonly [string, unknown, CiInvalidInput]> = [
-      ["an empty name", { ...job, name: "" }, new CiInvalidInput({ field: "name", value: "", reason: "must not be empty" })],
+      [
+        "an empty name",
+        { ...job, name: "" },
+        new CiInvalidInput({ field: "name", value: "", reason: "must not be empty" })
+      ],
       [
         "a name of 129 characters",
         { ...job, name: "a".repeat(129) },
@@ -355,7 +365,11 @@ describe("BatchJobs.create", () => {
         { ...job, name: "a\u0001" },
         new CiInvalidInput({ field: "name", value: "a\u0001", reason: "contains U+0001, which XML 1.0 cannot carry" })
       ],
-      ["a missing name", { ...job, name: undefined }, new CiInvalidInput({ field: "name", value: "", reason: "is required" })],
+      [
+        "a missing name",
+        { ...job, name: undefined },
+        new CiInvalidInput({ field: "name", value: "", reason: "is required" })
+      ],
       [
         "an unknown type",
         { ...job, type: "Batch" },
@@ -364,7 +378,11 @@ describe("BatchJobs.create", () => {
       [
         "an input without a field",
         { ...job, input: {} },
-        new CiInvalidInput({ field: "input", value: "", reason: "must set exactly one of manifest, urlFile, prefix and object" })
+        new CiInvalidInput({
+          field: "input",
+          value: "",
+          reason: "must set exactly one of manifest, urlFile, prefix and object"
+        })
       ],
       [
         "an input with two fields",
@@ -394,10 +412,17 @@ describe("BatchJobs.create", () => {
         { ...workflow, workflowIds: undefined },
         new CiInvalidInput({ field: "workflowIds", value: "", reason: "is required" })
       ],
-      ["a Job without a tag", { ...job, tag: undefined }, new CiInvalidInput({ field: "tag", value: "", reason: "is required" })],
+      [
+        "a Job without a tag",
+        { ...job, tag: undefined },
+        new CiInvalidInput({ field: "tag", value: "", reason: "is required" })
+      ],
       [
         "a time interval that ends before it starts",
-        { ...workflow, timeInterval: { start: new Date("2022-05-01T00:00:00Z"), end: new Date("2022-02-01T00:00:00Z") } },
+        {
+          ...workflow,
+          timeInterval: { start: new Date("2022-05-01T00:00:00Z"), end: new Date("2022-02-01T00:00:00Z") }
+        },
         new CiInvalidInput({
           field: "timeInterval.start",
           value: "2022-05-01T00:00:00.000Z",
@@ -431,18 +456,34 @@ describe("BatchJobs.create", () => {
       [
         "a negative job level",
         { ...job, jobLevel: -1 },
-        new CiInvalidInput({ field: "jobLevel", value: "-1", reason: `must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}` })
+        new CiInvalidInput({
+          field: "jobLevel",
+          value: "-1",
+          reason: `must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}`
+        })
       ],
       [
         "a fractional job level",
         { ...job, jobLevel: 1.5 },
-        new CiInvalidInput({ field: "jobLevel", value: "1.5", reason: `must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}` })
+        new CiInvalidInput({
+          field: "jobLevel",
+          value: "1.5",
+          reason: `must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}`
+        })
       ],
-      ["an empty userData", { ...job, userData: "" }, new CiInvalidInput({ field: "userData", value: "", reason: "must not be empty" })],
+      [
+        "an empty userData",
+        { ...job, userData: "" },
+        new CiInvalidInput({ field: "userData", value: "", reason: "must not be empty" })
+      ],
       [
         "a callback with a lone surrogate",
         { ...job, callBack: "https://e.com/\udc00" },
-        new CiInvalidInput({ field: "callBack", value: "https://e.com/\udc00", reason: "contains a lone UTF-16 surrogate" })
+        new CiInvalidInput({
+          field: "callBack",
+          value: "https://e.com/\udc00",
+          reason: "contains a lone UTF-16 surrogate"
+        })
       ],
       [
         "a JobParam key that is not an element name",
@@ -475,12 +516,20 @@ describe("BatchJobs.create", () => {
       [
         "a number inside JobParam",
         { ...job, jobParam: { Transcode: { Video: { Bitrate: 1000 } } } },
-        new CiInvalidInput({ field: "jobParam.Transcode.Video.Bitrate", value: "1000", reason: "must be text, an object or an array" })
+        new CiInvalidInput({
+          field: "jobParam.Transcode.Video.Bitrate",
+          value: "1000",
+          reason: "must be text, an object or an array"
+        })
       ],
       [
         "a nested array inside JobParam",
         { ...job, jobParam: { Watermark: [["x"]] } },
-        new CiInvalidInput({ field: "jobParam.Watermark[0]", value: "[array]", reason: "must be text or an object, not an array" })
+        new CiInvalidInput({
+          field: "jobParam.Watermark[0]",
+          value: "[array]",
+          reason: "must be text or an object, not an array"
+        })
       ],
       [
         "a TemplateId given twice",

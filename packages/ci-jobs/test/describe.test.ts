@@ -1,12 +1,21 @@
-import { describe, expect, it } from "@effect/vitest"
 import { BatchJobNotFound } from "@effect-cos/ci-jobs/BatchJob"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import { CiDecodeError, CiInvalidInput } from "@effect-cos/http/CiError"
 import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as TestClock from "effect/TestClock"
-import { batchJob, ciHost, failure, fixtureTimeMillis, jobId, parsedAuthorization, stubLayer, xmlOk } from "./fixtures.js"
+import {
+  batchJob,
+  ciHost,
+  failure,
+  fixtureTimeMillis,
+  jobId,
+  parsedAuthorization,
+  stubLayer,
+  xmlOk
+} from "./fixtures.js"
 
 // A JobsDetail as the describe documentation shows it, with every field set.
 const fullDetail = `<Response><RequestId>REQ-D</RequestId><JobsDetail><Code>Success</Code><Message/>` +
@@ -104,12 +113,14 @@ describe("BatchJobs.describe", () => {
   it.effect("keeps the status, request id and body of an unreadable response", () =>
     Effect.gen(function*() {
       const { result } = yield* describeOutcome()
-      expect(failure(result)).toStrictEqual(new CiDecodeError({
-        status: 200,
-        requestId: "REQ-BAD",
-        reason: "expected a <Response> document, got <html>",
-        bodyPreview: "<html>maintenance</html>"
-      }))
+      expect(failure(result)).toStrictEqual(
+        new CiDecodeError({
+          status: 200,
+          requestId: "REQ-BAD",
+          reason: "expected a <Response> document, got <html>",
+          bodyPreview: "<html>maintenance</html>"
+        })
+      )
     }).pipe(Effect.provide(stubLayer(() => xmlOk("<html>maintenance</html>", "REQ-BAD")))))
 
   for (
@@ -133,14 +144,20 @@ describe("BatchJobs.describe", () => {
       expect(Either.map(result, (job) => [job.progress, job.startTime, job.endTime])).toStrictEqual(
         Either.right([undefined, undefined, undefined])
       )
-    }).pipe(Effect.provide(stubLayer(() => detailWith("<StartTime>-</StartTime><EndTime></EndTime><Progress></Progress>")))))
+    }).pipe(
+      Effect.provide(stubLayer(() => detailWith("<StartTime>-</StartTime><EndTime></EndTime><Progress></Progress>")))
+    ))
 
   it.effect("rejects an invalid id without a request", () =>
     Effect.gen(function*() {
       const { result, sent } = yield* describeOutcome("b/../x")
       expect(sent).toHaveLength(0)
       expect(failure(result)).toStrictEqual(
-        new CiInvalidInput({ field: "jobId", value: "b/../x", reason: "must be 1 to 128 characters, each a letter, a digit or \"-\"" })
+        new CiInvalidInput({
+          field: "jobId",
+          value: "b/../x",
+          reason: "must be 1 to 128 characters, each a letter, a digit or \"-\""
+        })
       )
     }).pipe(Effect.provide(stubLayer(() => xmlOk(fullDetail)))))
 })

@@ -1,11 +1,11 @@
-import { describe, expect, it } from "@effect/vitest"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import type * as HttpClient from "@effect/platform/HttpClient"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import * as Emulator from "@effect-cos/emulator/Emulator"
 import * as CiClient from "@effect-cos/http/CiClient"
 import { CiHttpError, CiServiceError } from "@effect-cos/http/CiError"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -88,7 +88,8 @@ describe("BatchJobs against the emulator", () => {
         expect(job.state).toBe("Cancel")
         expect(job.endTime).toBeInstanceOf(Date)
         expect(job.creationTime?.getTime()).toBe(Math.floor(seeded.creationTime.getTime() / 1000) * 1000)
-      })))
+      })
+    ))
 
   it.live("reports success when a timed-out attempt had cancelled the job", () =>
     withEmulator((emulator) =>
@@ -139,7 +140,8 @@ describe("BatchJobs against the emulator", () => {
           prefix: "videos/",
           object: undefined
         })
-      })))
+      })
+    ))
 
   it.live("round-trips a Workflow job's operation", () =>
     withEmulator((emulator) =>
@@ -157,7 +159,8 @@ describe("BatchJobs against the emulator", () => {
         expect(yield* emulator.requests).toHaveLength(2)
         expect(described.operation).toStrictEqual({ workflowIds: "web6ac56c1ef54dbfa44d7f4103203be9", timeInterval })
         expect(described.input.manifest).toBe("cos_bucket_inventory/manifest.json")
-      })))
+      })
+    ))
 
   it.live("reports a finished job as the emulator's error, once", () =>
     withEmulator((emulator) =>
@@ -170,21 +173,24 @@ describe("BatchJobs against the emulator", () => {
         expect(error).toBeInstanceOf(CiServiceError)
         expect(error).toMatchObject({ status: 400, code: "InvalidArgument" })
         expect((error as CiServiceError).requestId).toMatch(/^\S+$/)
-      })))
+      })
+    ))
 
   it.live("reports an unknown job", () =>
     withEmulator(() =>
       Effect.gen(function*() {
         const error = yield* Effect.flip(BatchJobs.cancel("b00000000000000000000000000000000"))
         expect(error).toMatchObject({ _tag: "CiServiceError", status: 400, code: "ResourceNotFound" })
-      })))
+      })
+    ))
 
   it.live("reports describe of an unknown job as BatchJobNotFound", () =>
     withEmulator(() =>
       Effect.gen(function*() {
         const error = yield* Effect.flip(BatchJobs.describe("b00000000000000000000000000000000"))
         expect(error).toMatchObject({ _tag: "BatchJobNotFound", jobId: "b00000000000000000000000000000000" })
-      })))
+      })
+    ))
 
   it.live("does not retry a signature the emulator rejects", () =>
     withEmulator((emulator) =>
@@ -194,7 +200,9 @@ describe("BatchJobs against the emulator", () => {
 
         expect(error).toMatchObject({ _tag: "CiServiceError", status: 403, code: "SignatureDoesNotMatch" })
         expect(yield* emulator.requests).toHaveLength(1)
-        expect(Option.map(yield* emulator.getJob(job.jobId), (value) => value.state)).toStrictEqual(Option.some("Running"))
+        expect(Option.map(yield* emulator.getJob(job.jobId), (value) => value.state)).toStrictEqual(
+          Option.some("Running")
+        )
       }), { client: { credentials: { secretId: "AKIDEXAMPLE", secretKey: Redacted.make("WRONGKEY") } } }))
 
   it.live("sends the session token that temporary credentials need", () =>

@@ -107,7 +107,15 @@ export const everyFieldRequest: BatchJobs.CreateNodeJobRequest = {
   },
   templateId: "t1460606b9752148c4ab182f55163ba7cd",
   watermarkTemplateIds: ["t1318c5f428d474afba1797f84091cbe22", "t1318c5f428d474afba1797f84091cbe23"],
-  snapshot: { mode: "Interval", start: 1.5, timeInterval: 10, count: 3, width: 640, height: 360, ciParam: "imageMogr2/format/png" },
+  snapshot: {
+    mode: "Interval",
+    start: 1.5,
+    timeInterval: 10,
+    count: 3,
+    width: 640,
+    height: 360,
+    ciParam: "imageMogr2/format/png"
+  },
   // Two watermarks, because one repeated element reads back as a single value, not a list.
   jobParam: {
     Watermark: [{ Type: "Text", Text: { Text: "a&b" } }, { Type: "Text", Text: { Text: "c" } }],
@@ -151,7 +159,9 @@ export const xmlOk = (body: string, requestId?: string) =>
 
 /** A describe or list response that contains one job in the given state. */
 export const jobResponse = (id: string, state: string) =>
-  xmlOk(`<Response><RequestId>REQ-${id}</RequestId><JobsDetail><JobId>${id}</JobId><State>${state}</State></JobsDetail></Response>`)
+  xmlOk(
+    `<Response><RequestId>REQ-${id}</RequestId><JobsDetail><JobId>${id}</JobId><State>${state}</State></JobsDetail></Response>`
+  )
 
 /** Returns the error of a failed result, for exact comparisons. */
 export const failure = <E>(result: Either.Either<unknown, E>): E => {

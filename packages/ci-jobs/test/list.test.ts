@@ -1,15 +1,24 @@
-import { describe, expect, it } from "@effect/vitest"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import { CiDecodeError, CiInvalidInput } from "@effect-cos/http/CiError"
 import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
 import * as Signer from "@effect-cos/signer/Signer"
+import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
-import { batchJob, ciHost, failure, fixtureTimeMillis, jobId, parsedAuthorization, stubLayer, xmlOk } from "./fixtures.js"
+import {
+  batchJob,
+  ciHost,
+  failure,
+  fixtureTimeMillis,
+  jobId,
+  parsedAuthorization,
+  stubLayer,
+  xmlOk
+} from "./fixtures.js"
 
 const listUrl = `https://${ciHost}/inventorytriggerjob`
 
@@ -247,16 +256,28 @@ describe("BatchJobs.list", () => {
         { states: [] },
         new CiInvalidInput({ field: "states", value: "", reason: "must be a non-empty array of job states" })
       ],
-      ["an unknown state", { states: ["Running", "Done"] }, new CiInvalidInput({ field: "states[1]", value: "Done", reason: stateReason })],
+      [
+        "an unknown state",
+        { states: ["Running", "Done"] },
+        new CiInvalidInput({ field: "states[1]", value: "Done", reason: stateReason })
+      ],
       [
         "All with another state",
         { states: ["All", "Running"] },
-        new CiInvalidInput({ field: "states", value: "All,Running", reason: "\"All\" cannot be combined with other states" })
+        new CiInvalidInput({
+          field: "states",
+          value: "All,Running",
+          reason: "\"All\" cannot be combined with other states"
+        })
       ],
       [
         "a comma-joined states string",
         { states: "Running,Failed" },
-        new CiInvalidInput({ field: "states", value: "Running,Failed", reason: "must be a non-empty array of job states" })
+        new CiInvalidInput({
+          field: "states",
+          value: "Running,Failed",
+          reason: "must be a non-empty array of job states"
+        })
       ],
       [
         "an unknown type",
@@ -296,14 +317,26 @@ describe("BatchJobs.list", () => {
           reason: "must be 1 to 128 characters, each a letter, a digit or \"-\""
         })
       ],
-      ["an empty nextToken", { nextToken: "" }, new CiInvalidInput({ field: "nextToken", value: "", reason: "must not be empty" })],
-      ["an empty workflowId", { workflowId: "" }, new CiInvalidInput({ field: "workflowId", value: "", reason: "must not be empty" })],
+      [
+        "an empty nextToken",
+        { nextToken: "" },
+        new CiInvalidInput({ field: "nextToken", value: "", reason: "must not be empty" })
+      ],
+      [
+        "an empty workflowId",
+        { workflowId: "" },
+        new CiInvalidInput({ field: "workflowId", value: "", reason: "must not be empty" })
+      ],
       [
         "a name with a lone surrogate",
         { name: "x\udfff" },
         new CiInvalidInput({ field: "name", value: "x\udfff", reason: "contains a lone UTF-16 surrogate" })
       ],
-      ["options that are not an object", "states=All", new CiInvalidInput({ field: "options", value: "states=All", reason: "must be an object" })]
+      [
+        "options that are not an object",
+        "states=All",
+        new CiInvalidInput({ field: "options", value: "states=All", reason: "must be an object" })
+      ]
     ]
 
     for (const [name, options, expected] of cases) {
@@ -397,12 +430,14 @@ describe("BatchJobs.listAll", () => {
     Effect.gen(function*() {
       const { result, sent } = yield* streamOutcome(BatchJobs.listAll())
       expect(sent).toHaveLength(2)
-      expect(failure(result)).toStrictEqual(new CiDecodeError({
-        status: 200,
-        requestId: "REQ-PAGE",
-        reason: "CI answered nextToken \"t1\" with the same NextToken, so paging would never end",
-        bodyPreview: `<Response><RequestId>REQ-PAGE</RequestId>${detail("b")}<NextToken>t1</NextToken></Response>`
-      }))
+      expect(failure(result)).toStrictEqual(
+        new CiDecodeError({
+          status: 200,
+          requestId: "REQ-PAGE",
+          reason: "CI answered nextToken \"t1\" with the same NextToken, so paging would never end",
+          bodyPreview: `<Response><RequestId>REQ-PAGE</RequestId>${detail("b")}<NextToken>t1</NextToken></Response>`
+        })
+      )
     }).pipe(Effect.provide(stubLayer(pagesByToken({ "": page(["a"], "t1"), t1: page(["b"], "t1") })))))
 
   it.effect("fails when the first page repeats the given token", () =>
@@ -430,7 +465,11 @@ describe("BatchJobs.listAll", () => {
     const [name, options, expected] of [
       ["limit 0", { limit: 0 }, new CiInvalidInput({ field: "limit", value: "0", reason: limitReason })],
       ["a fractional limit", { limit: 1.5 }, new CiInvalidInput({ field: "limit", value: "1.5", reason: limitReason })],
-      ["an infinite limit", { limit: Infinity }, new CiInvalidInput({ field: "limit", value: "Infinity", reason: limitReason })],
+      [
+        "an infinite limit",
+        { limit: Infinity },
+        new CiInvalidInput({ field: "limit", value: "Infinity", reason: limitReason })
+      ],
       [
         "an invalid list option",
         { limit: 5, size: 0 },

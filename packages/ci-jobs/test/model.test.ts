@@ -1,7 +1,8 @@
-import { describe, expect, it } from "@effect/vitest"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
-import { CiDecodeError, CiInvalidInput } from "@effect-cos/http/CiError"
+import type { CiDecodeError } from "@effect-cos/http/CiError"
+import { CiInvalidInput } from "@effect-cos/http/CiError"
 import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as TestClock from "effect/TestClock"
@@ -135,12 +136,20 @@ describe("create request model", () => {
       [
         "an empty video block",
         { ...job, transcode: { video: {} } },
-        new CiInvalidInput({ field: "transcode.video", value: "{}", reason: "must set at least one field; leave it out instead" })
+        new CiInvalidInput({
+          field: "transcode.video",
+          value: "{}",
+          reason: "must set at least one field; leave it out instead"
+        })
       ],
       [
         "a video block with only undefined fields",
         { ...job, transcode: { video: { codec: undefined } } },
-        new CiInvalidInput({ field: "transcode.video", value: "{}", reason: "must set at least one field; leave it out instead" })
+        new CiInvalidInput({
+          field: "transcode.video",
+          value: "{}",
+          reason: "must set at least one field; leave it out instead"
+        })
       ],
       [
         "a fractional width",
@@ -199,7 +208,11 @@ describe("create request model", () => {
       [
         "no watermark template ids",
         { ...job, watermarkTemplateIds: [] },
-        new CiInvalidInput({ field: "watermarkTemplateIds", value: "[]", reason: "must not be an empty array; leave it out instead" })
+        new CiInvalidInput({
+          field: "watermarkTemplateIds",
+          value: "[]",
+          reason: "must not be an empty array; leave it out instead"
+        })
       ],
       [
         "an empty watermark template id",
@@ -208,7 +221,11 @@ describe("create request model", () => {
       ],
       [
         "a Transcode block given twice",
-        { ...job, transcode: { container: { format: "mp4" } }, jobParam: { Transcode: { Container: { Format: "flv" } } } },
+        {
+          ...job,
+          transcode: { container: { format: "mp4" } },
+          jobParam: { Transcode: { Container: { Format: "flv" } } }
+        },
         new CiInvalidInput({ field: "jobParam.Transcode", value: "[object]", reason: "duplicates transcode; set one" })
       ],
       [
@@ -237,7 +254,11 @@ describe("create request model", () => {
       [
         "an empty callback queue block",
         { ...job, callBackMqConfig: {} },
-        new CiInvalidInput({ field: "callBackMqConfig", value: "{}", reason: "must set at least one field; leave it out instead" })
+        new CiInvalidInput({
+          field: "callBackMqConfig",
+          value: "{}",
+          reason: "must set at least one field; leave it out instead"
+        })
       ],
       [
         "an empty FreeTranscode",
@@ -387,7 +408,9 @@ describe("JobsDetail model", () => {
         `JobsDetail of ${jobId}: Operation.JobParam.Transcode.Video.Width "wide" is not a number`
       )
     }).pipe(Effect.provide(stubLayer(() =>
-      detailWith("<Operation><JobParam><Transcode><Video><Width>wide</Width></Video></Transcode></JobParam></Operation>")
+      detailWith(
+        "<Operation><JobParam><Transcode><Video><Width>wide</Width></Video></Transcode></JobParam></Operation>"
+      )
     ))))
 
   it.effect("names the element of a time that does not decode", () =>

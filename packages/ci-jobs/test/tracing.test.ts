@@ -1,7 +1,7 @@
-import { describe, expect, it } from "@effect/vitest"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import type * as CiClient from "@effect-cos/http/CiClient"
 import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -108,7 +108,8 @@ describe("tracing", () => {
       const { tracer } = recordingTracer()
       yield* runWithClock(BatchJobs.cancel(jobId)).pipe(Effect.withTracer(tracer))
       const [request] = yield* TestHttpClient.requests
-      expect(Object.keys(request.headers).filter((name) => name === "traceparent" || name.startsWith("b3"))).toStrictEqual([])
+      expect(Object.keys(request.headers).filter((name) => name === "traceparent" || name.startsWith("b3")))
+        .toStrictEqual([])
     }).pipe(Effect.provide(stubLayer(() => TestHttpClient.respond(200)))))
 
   it.effect("a failed cancel still ends its span with the attempts made", () =>

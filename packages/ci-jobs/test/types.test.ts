@@ -1,6 +1,3 @@
-import { describe, expectTypeOf, it } from "@effect/vitest"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import type * as HttpClient from "@effect/platform/HttpClient"
 import type { BatchJob, BatchJobNotFound, BatchJobWaitTimeout, CancelResult } from "@effect-cos/ci-jobs/BatchJob"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import * as CiClient from "@effect-cos/http/CiClient"
@@ -12,6 +9,9 @@ import type {
   CiServiceError,
   CiTransportError
 } from "@effect-cos/http/CiError"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import { describe, expectTypeOf, it } from "@effect/vitest"
 import type * as ConfigError from "effect/ConfigError"
 import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -20,7 +20,13 @@ import type * as Stream from "effect/Stream"
 
 // These tests run at compile time: `pnpm check` fails when the public types drift.
 
-type RequestErrors = CiServiceError | CiHttpError | CiTransportError | CiDecodeError | CiInvalidInput | CiCredentialsError
+type RequestErrors =
+  | CiServiceError
+  | CiHttpError
+  | CiTransportError
+  | CiDecodeError
+  | CiInvalidInput
+  | CiCredentialsError
 
 const options: CiClient.CiClientOptions = {
   bucket: "examplebucket-1250000000",
@@ -46,7 +52,9 @@ describe("public types", () => {
   })
 
   it("operations name their errors and need only CiClient", () => {
-    expectTypeOf(BatchJobs.cancel).returns.toEqualTypeOf<Effect.Effect<CancelResult, RequestErrors, CiClient.CiClient>>()
+    expectTypeOf(BatchJobs.cancel).returns.toEqualTypeOf<
+      Effect.Effect<CancelResult, RequestErrors, CiClient.CiClient>
+    >()
     expectTypeOf(BatchJobs.describe).returns.toEqualTypeOf<
       Effect.Effect<BatchJob, RequestErrors | BatchJobNotFound, CiClient.CiClient>
     >()

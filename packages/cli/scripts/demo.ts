@@ -4,8 +4,8 @@
  * `jobs list` shows it, `jobs cancel` cancels it and `jobs describe` reads it back. The demo exits
  * with 0 only when the job ends in state `Cancel` and the cancel printed a request id.
  */
-import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Emulator from "@effect-cos/emulator/Emulator"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"

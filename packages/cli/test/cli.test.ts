@@ -1,5 +1,5 @@
-import { describe, expect, it } from "@effect/vitest"
 import * as Emulator from "@effect-cos/emulator/Emulator"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Fs from "node:fs"
@@ -19,7 +19,9 @@ describe("cos-ci", () => {
       expect(outcome.code).toBe(0)
       expect(outcome.stdout).toMatch(new RegExp(`^Cancelled batch job ${job.jobId}\\. request id: \\S+\\n$`))
       expect(request.status).toBe(200)
-      expect(Option.map(yield* emulator.getJob(job.jobId), (stored) => stored.state)).toStrictEqual(Option.some("Cancel"))
+      expect(Option.map(yield* emulator.getJob(job.jobId), (stored) => stored.state)).toStrictEqual(
+        Option.some("Cancel")
+      )
     }).pipe(Effect.scoped))
 
   it.live("takes bucket, region and endpoint from the environment", () =>
@@ -87,7 +89,7 @@ describe("cos-ci", () => {
       const outcome = yield* cosCi(["jobs", "cancel", "b1", ...bucketArgs, "--timeout", "0x10"])
       expect(outcome.code).toBe(2)
       expect(outcome.stderr).toBe(
-          "error: Invalid --timeout \"0x10\": must be a positive number of seconds, such as 10 or 2.5\n"
+        "error: Invalid --timeout \"0x10\": must be a positive number of seconds, such as 10 or 2.5\n"
       )
     }))
 
@@ -152,7 +154,16 @@ describe("cos-ci", () => {
     Effect.gen(function*() {
       const emulator = yield* Emulator.make()
       yield* emulator.injectFault({ fault: { _tag: "Delay", millis: 5_000 }, times: Infinity })
-      const outcome = yield* cosCi(["jobs", "cancel", "b1", ...bucketArgs, "--endpoint", emulator.url, "--timeout", "0.2"])
+      const outcome = yield* cosCi([
+        "jobs",
+        "cancel",
+        "b1",
+        ...bucketArgs,
+        "--endpoint",
+        emulator.url,
+        "--timeout",
+        "0.2"
+      ])
 
       expect(outcome.code).toBe(4)
       expect(outcome.stderr).toMatch(/^error: Timeout: no complete response within 200ms\n/)
@@ -220,7 +231,7 @@ describe("cos-ci", () => {
       expect(stdout[0]).toMatch(new RegExp(`^Cancelled batch job ${running.jobId}\\. request id: \\S+$`))
       expect(stdout[1]).toMatch(new RegExp(`^Cancelled batch job ${paused.jobId}\\. request id: \\S+$`))
       expect(stderr[0]).toBe(`error: batch job ${finished.jobId} was not cancelled`)
-      expect(stderr[1]).toMatch(/^  error: InvalidArgument: /)
+      expect(stderr[1]).toMatch(/^ {2}error: InvalidArgument: /)
       expect(yield* emulator.requests).toHaveLength(3)
     }).pipe(Effect.scoped))
 
@@ -238,7 +249,11 @@ describe("cos-ci", () => {
   it.live("lists jobs in a state as a table", () =>
     Effect.gen(function*() {
       const emulator = yield* Emulator.make()
-      const older = yield* emulator.seedJob({ state: "Running", name: "older", creationTime: new Date("2026-01-01T00:00:00Z") })
+      const older = yield* emulator.seedJob({
+        state: "Running",
+        name: "older",
+        creationTime: new Date("2026-01-01T00:00:00Z")
+      })
       yield* emulator.seedJob({ state: "Success", name: "done" })
       const newer = yield* emulator.seedJob({
         state: "Running",

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "@effect/vitest"
 import type * as BatchJob from "@effect-cos/ci-jobs/BatchJob"
 import { CiInvalidInput, CiServiceError } from "@effect-cos/http/CiError"
+import { describe, expect, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import { isYes } from "../src/internal/confirm.js"
@@ -31,7 +31,9 @@ describe("parseSeconds", () => {
     it(`rejects ${JSON.stringify(value)}`, () => {
       const message = Option.map(Either.getLeft(parseSeconds("--timeout", value)), (error) => error.message)
       expect(message).toStrictEqual(
-        Option.some(`Invalid --timeout ${JSON.stringify(value)}: must be a positive number of seconds, such as 10 or 2.5`)
+        Option.some(
+          `Invalid --timeout ${JSON.stringify(value)}: must be a positive number of seconds, such as 10 or 2.5`
+        )
       )
     })
   }
@@ -65,7 +67,15 @@ describe("parseTimeOption", () => {
     })
   }
 
-  for (const value of ["2026-02-29", "2026-13-01", "2026-01-01T24:00:00Z", "2026-01-01T00:60:00Z", "2026-01-01T00:00:00+24:00"]) {
+  for (
+    const value of [
+      "2026-02-29",
+      "2026-13-01",
+      "2026-01-01T24:00:00Z",
+      "2026-01-01T00:60:00Z",
+      "2026-01-01T00:00:00+24:00"
+    ]
+  ) {
     it(`rejects ${value} as invalid`, () => {
       expect(invalidField(parse(value))).toBe("--since: is not a valid date and time")
     })
@@ -74,11 +84,12 @@ describe("parseTimeOption", () => {
 
 describe("renderTable", () => {
   it("aligns columns under a header and leaves the last one unpadded", () => {
-    expect(renderTable(["ID", "STATE", "NAME"], [["b1", "Running", "a"], ["b22", "Cancel", "long name"]])).toStrictEqual([
-      "ID   STATE    NAME",
-      "b1   Running  a",
-      "b22  Cancel   long name"
-    ])
+    expect(renderTable(["ID", "STATE", "NAME"], [["b1", "Running", "a"], ["b22", "Cancel", "long name"]]))
+      .toStrictEqual([
+        "ID   STATE    NAME",
+        "b1   Running  a",
+        "b22  Cancel   long name"
+      ])
   })
 
   it("prints only the header for no rows", () => {
@@ -252,7 +263,9 @@ describe("requestFromFlags", () => {
       jobLevel: 1,
       jobParam: "{\"Transcode\":{\"Container\":{\"Format\":\"mp4\"}}}"
     })
-    expect(Either.map(result, (request) => request.type === "Job" && [request.output, request.jobParam, request.jobLevel]))
+    expect(
+      Either.map(result, (request) => request.type === "Job" && [request.output, request.jobParam, request.jobLevel])
+    )
       .toStrictEqual(Either.right([
         { region: "ap-guangzhou", bucket: "out-1250000000", object: "o.mp4" },
         { Transcode: { Container: { Format: "mp4" } } },

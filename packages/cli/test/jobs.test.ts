@@ -1,5 +1,5 @@
-import { describe, expect, it } from "@effect/vitest"
 import * as Emulator from "@effect-cos/emulator/Emulator"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
@@ -120,7 +120,9 @@ describe("cos-ci jobs create", () => {
         "<Request><Name>from-file</Name><Type>Workflow</Type><Input><Manifest>inventory/manifest.json</Manifest>" +
           "</Input><Operation><WorkflowIds>w0123456789abcdef</WorkflowIds></Operation></Request>"
       )
-      expect(outcome.stdout).toMatch(/^job id: {8}b[0-9a-f]{32}\nname: {10}from-file\ntype: {10}Workflow\nstate: {9}Submitted\n/)
+      expect(outcome.stdout).toMatch(
+        /^job id: {8}b[0-9a-f]{32}\nname: {10}from-file\ntype: {10}Workflow\nstate: {9}Submitted\n/
+      )
     }).pipe(Effect.scoped))
 
   it.live("names the bad field of a request file and sends nothing", () =>
@@ -258,7 +260,17 @@ describe("cos-ci jobs list", () => {
       const newer = yield* emulator.seedJob({ name: "b", creationTime: new Date("2026-01-02T00:00:00Z") })
       yield* emulator.seedJob({ name: "c", creationTime: new Date("2025-12-01T00:00:00Z") })
 
-      const outcome = yield* cosCi(["jobs", "list", "--limit", "2", "--size", "2", "-o", "json", ...endpointArgs(emulator)])
+      const outcome = yield* cosCi([
+        "jobs",
+        "list",
+        "--limit",
+        "2",
+        "--size",
+        "2",
+        "-o",
+        "json",
+        ...endpointArgs(emulator)
+      ])
       const printed = JSON.parse(outcome.stdout)
 
       expect(outcome.stderr).toBe("")
@@ -297,7 +309,16 @@ describe("cos-ci jobs list", () => {
       }
       const ids = (printed: { jobs: ReadonlyArray<{ jobId: string }> }) => printed.jobs.map((job) => job.jobId)
 
-      const firstOutcome = yield* cosCi(["jobs", "list", "--single-page", "--size", "2", "-o", "json", ...endpointArgs(emulator)])
+      const firstOutcome = yield* cosCi([
+        "jobs",
+        "list",
+        "--single-page",
+        "--size",
+        "2",
+        "-o",
+        "json",
+        ...endpointArgs(emulator)
+      ])
       const firstPage = JSON.parse(firstOutcome.stdout)
       expect(firstOutcome.code).toBe(0)
       expect(ids(firstPage)).toStrictEqual([jobs[0].jobId, jobs[1].jobId])
@@ -328,7 +349,15 @@ describe("cos-ci jobs list", () => {
   it.live("rejects a time without an offset in JSON and sends nothing", () =>
     Effect.gen(function*() {
       const emulator = yield* Emulator.make()
-      const outcome = yield* cosCi(["jobs", "list", "--since", "2026-01-01T00:00:00", "-o", "json", ...endpointArgs(emulator)])
+      const outcome = yield* cosCi([
+        "jobs",
+        "list",
+        "--since",
+        "2026-01-01T00:00:00",
+        "-o",
+        "json",
+        ...endpointArgs(emulator)
+      ])
       const reason = "must be an ISO 8601 time with an offset, such as 2026-01-01T00:00:00+08:00 or " +
         "2026-01-01T00:00:00Z, or a date such as 2026-01-01"
 
@@ -354,7 +383,11 @@ describe("cos-ci jobs cancel with a filter", () => {
   /** Two unfinished nightly jobs, a finished one and an unfinished one of another name. */
   const seedNightlyJobs = (emulator: Emulator.Emulator.Service) =>
     Effect.gen(function*() {
-      const running = yield* emulator.seedJob({ state: "Running", name: "nightly", creationTime: new Date("2026-01-02T00:00:00Z") })
+      const running = yield* emulator.seedJob({
+        state: "Running",
+        name: "nightly",
+        creationTime: new Date("2026-01-02T00:00:00Z")
+      })
       const submitted = yield* emulator.seedJob({
         state: "Submitted",
         name: "nightly",
@@ -445,7 +478,15 @@ describe("cos-ci jobs cancel --output json", () => {
       const emulator = yield* Emulator.make()
       const running = yield* emulator.seedJob({ state: "Running" })
       const finished = yield* emulator.seedJob({ state: "Success" })
-      const outcome = yield* cosCi(["jobs", "cancel", running.jobId, finished.jobId, "-o", "json", ...endpointArgs(emulator)])
+      const outcome = yield* cosCi([
+        "jobs",
+        "cancel",
+        running.jobId,
+        finished.jobId,
+        "-o",
+        "json",
+        ...endpointArgs(emulator)
+      ])
       const printed = JSON.parse(outcome.stdout)
 
       expect(outcome.code).toBe(3)

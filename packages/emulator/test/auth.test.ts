@@ -16,7 +16,8 @@ import {
 const jobId = "b0123456789abcdef0123456789abcdef"
 const describePath = `/inventorytriggerjob/${jobId}`
 
-const replaceAuthorization = (edit: (authorization: string) => string) => (request: {
+const replaceAuthorization = (edit: (authorization: string) => string) =>
+(request: {
   readonly method: string
   readonly target: string
   readonly headers?: Record<string, string> | undefined
@@ -38,7 +39,10 @@ describe("authorization", () => {
   it.scopedLive("request ids are unique", () =>
     Effect.gen(function*() {
       const emulator = yield* startEmulator()
-      const results = yield* Effect.forEach([1, 2, 3], () => sendSigned(emulator, { method: "GET", path: describePath }))
+      const results = yield* Effect.forEach(
+        [1, 2, 3],
+        () => sendSigned(emulator, { method: "GET", path: describePath })
+      )
 
       const ids = new Set(results.map((result) => result.headers["x-ci-request-id"]))
       expect(ids.size).toBe(3)
@@ -61,7 +65,9 @@ describe("authorization", () => {
       const result = yield* sendSigned(emulator, {
         method: "GET",
         path: describePath,
-        tamper: replaceAuthorization((authorization) => authorization.replace("q-sign-algorithm=sha1", "q-sign-algorithm=md5"))
+        tamper: replaceAuthorization((authorization) =>
+          authorization.replace("q-sign-algorithm=sha1", "q-sign-algorithm=md5")
+        )
       })
 
       const error = expectError(result, 401, "InvalidAuthorization")
@@ -78,7 +84,10 @@ describe("authorization", () => {
         method: "GET",
         path: describePath,
         tamper: replaceAuthorization((authorization) =>
-          authorization.replace(`q-sign-time=${keyTime}`, `q-sign-time=${fixedNowSeconds - 60};${fixedNowSeconds + 901}`)
+          authorization.replace(
+            `q-sign-time=${keyTime}`,
+            `q-sign-time=${fixedNowSeconds - 60};${fixedNowSeconds + 901}`
+          )
         )
       })
 
@@ -491,7 +500,8 @@ describe("authorization", () => {
           target: `/inventorytriggerjob/${sdkJobId}`,
           headers: {
             Host: ciHost,
-            Authorization: prefix + "q-header-list=host&q-url-param-list=&q-signature=20dc1d671b3b9c1bac331c56ff60de3bb1653321"
+            Authorization: prefix +
+              "q-header-list=host&q-url-param-list=&q-signature=20dc1d671b3b9c1bac331c56ff60de3bb1653321"
           }
         })
 
@@ -520,7 +530,11 @@ describe("authorization", () => {
     it.scopedLive("N1b unsigned cancel passes only in non-strict mode", () =>
       Effect.gen(function*() {
         const strict = yield* startSdkEmulator
-        const lenient = yield* startEmulator({ credentials: [sdkCredential], now: () => 1_700_000_060_000, strict: false })
+        const lenient = yield* startEmulator({
+          credentials: [sdkCredential],
+          now: () => 1_700_000_060_000,
+          strict: false
+        })
         const send = (port: number) =>
           sendRaw(port, {
             method: "PUT",

@@ -76,7 +76,9 @@ describe("bin", () => {
       const code = yield* waitForExit(run)
 
       expect(code).toBe(2)
-      expect(run.stderr()).toContain("Invalid --port \"6000\": fetch, which cos-ci uses, refuses to connect to this port.")
+      expect(run.stderr()).toContain(
+        "Invalid --port \"6000\": fetch, which cos-ci uses, refuses to connect to this port."
+      )
     }))
 
   it.scopedLive("names the invalid port", () =>

@@ -32,8 +32,9 @@ const exchange = (port: number, path: string): Exchange => {
       response.on("data", (chunk: Buffer) => chunks.push(chunk))
       // A response cut off by the connection closes without being complete, with or without an error event.
       response.on("error", () => {})
-      response.once("close", () =>
-        resolve({ ending: response.complete ? "end" : "error", body: Buffer.concat(chunks).toString("utf8") })
+      response.once(
+        "close",
+        () => resolve({ ending: response.complete ? "end" : "error", body: Buffer.concat(chunks).toString("utf8") })
       )
     })
     request.once("error", () => {

@@ -80,7 +80,12 @@ describe("faults", () => {
       const emulator = yield* startEmulator()
       const body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code></Error>"
       yield* emulator.injectFault({
-        fault: { _tag: "Reply", status: 503, headers: { "x-ci-request-id": "REQ-SLOW", "Content-Type": "application/xml" }, body }
+        fault: {
+          _tag: "Reply",
+          status: 503,
+          headers: { "x-ci-request-id": "REQ-SLOW", "Content-Type": "application/xml" },
+          body
+        }
       })
       const result = yield* sendRaw(emulator.port, { method: "GET", target: describePath })
 
@@ -98,7 +103,9 @@ describe("faults", () => {
   it.scopedLive("Reply with no body sends Content-Length 0", () =>
     Effect.gen(function*() {
       const emulator = yield* startEmulator()
-      yield* emulator.injectFault({ fault: { _tag: "Reply", status: 404, headers: { "x-ci-request-id": "REQ-EMPTY-404" } } })
+      yield* emulator.injectFault({
+        fault: { _tag: "Reply", status: 404, headers: { "x-ci-request-id": "REQ-EMPTY-404" } }
+      })
       const result = yield* describeJob(emulator)
 
       expect(result.status).toBe(404)
@@ -139,7 +146,10 @@ describe("faults", () => {
       })
       const response = yield* openResponse(emulator.port, describePath)
       const outcome = yield* Effect.promise(() =>
-        Promise.race([response.finished, new Promise<"pending">((resolve) => setTimeout(() => resolve("pending"), 300))])
+        Promise.race([
+          response.finished,
+          new Promise<"pending">((resolve) => setTimeout(() => resolve("pending"), 300))
+        ])
       )
 
       expect(response.status).toBe(200)
@@ -156,7 +166,9 @@ describe("faults", () => {
       const emulator = yield* startEmulator()
       yield* emulator.injectFault({ fault: { _tag: "StallMidBody", status: 200, body: "<Response></Response>" } })
       const controller = new AbortController()
-      const response = yield* Effect.promise(() => fetch(`${emulator.url}${describePath}`, { signal: controller.signal }))
+      const response = yield* Effect.promise(() =>
+        fetch(`${emulator.url}${describePath}`, { signal: controller.signal })
+      )
       const timer = setTimeout(() => controller.abort(), 300)
       const bodyResult = yield* Effect.either(Effect.tryPromise(() => response.text()))
       clearTimeout(timer)
@@ -192,7 +204,11 @@ describe("faults", () => {
       yield* emulator.injectFault({ fault: { _tag: "Reply", status: 504 }, path: "/inventorytriggerjob" })
 
       const describeResult = yield* describeJob(emulator)
-      const listResult = yield* sendSigned(emulator, { method: "GET", path: "/inventorytriggerjob", query: [["size", "1"]] })
+      const listResult = yield* sendSigned(emulator, {
+        method: "GET",
+        path: "/inventorytriggerjob",
+        query: [["size", "1"]]
+      })
       const cancelResult = yield* sendSigned(emulator, {
         method: "PUT",
         path: describePath,
@@ -220,12 +236,15 @@ describe("faults", () => {
   it.scopedLive("invalid rules die", () =>
     Effect.gen(function*() {
       const emulator = yield* startEmulator()
-      const exits = yield* Effect.forEach([
-        { fault: { _tag: "Reset" }, times: 0 },
-        { fault: { _tag: "Reset" }, times: 1.5 },
-        { fault: { _tag: "Delay", millis: -1 } },
-        { fault: { _tag: "Reply", status: 42 } }
-      ] satisfies ReadonlyArray<Emulator.FaultRule>, (rule) => Effect.exit(emulator.injectFault(rule)))
+      const exits = yield* Effect.forEach(
+        [
+          { fault: { _tag: "Reset" }, times: 0 },
+          { fault: { _tag: "Reset" }, times: 1.5 },
+          { fault: { _tag: "Delay", millis: -1 } },
+          { fault: { _tag: "Reply", status: 42 } }
+        ] satisfies ReadonlyArray<Emulator.FaultRule>,
+        (rule) => Effect.exit(emulator.injectFault(rule))
+      )
 
       expect(exits.map((exit) => Exit.isFailure(exit) && Exit.causeOption(exit)._tag)).toEqual([
         "Some",
@@ -326,7 +345,9 @@ describe("request log", () => {
         sendSigned(emulator, { method: "GET", path: `/inventorytriggerjob/${id}` }))
 
       const log = yield* emulator.requests
-      expect(log.map((entry) => entry.url)).toEqual(["/inventorytriggerjob/b", "/inventorytriggerjob/c"])
+      expect(log.map((entry) =>
+        entry.url
+      )).toEqual(["/inventorytriggerjob/b", "/inventorytriggerjob/c"])
     }))
 })
 

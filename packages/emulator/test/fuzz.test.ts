@@ -124,7 +124,9 @@ const xmlBodies = (fuzzer: Fuzzer): Buffer => {
       )
     case 4:
       return Buffer.from(
-        `<Request><Name>${fuzzer.pick(["&#0;", "&#xD800;", "&#x110000;", "&#99999999999;", "&nbsp;", "&undefined;"])}</Name></Request>`
+        `<Request><Name>${
+          fuzzer.pick(["&#0;", "&#xD800;", "&#x110000;", "&#99999999999;", "&nbsp;", "&undefined;"])
+        }</Name></Request>`
       )
     case 5:
       return Buffer.from(`<Request>${"<Name>x</Name>".repeat(1 + fuzzer.int(10_000))}</Request>`)
@@ -133,9 +135,15 @@ const xmlBodies = (fuzzer: Fuzzer): Buffer => {
     case 7:
       return Buffer.from(`<Request><![CDATA[${fuzzer.text(50)}]]><!--${fuzzer.text(20)}--><?pi x?></Request>`)
     case 8:
-      return Buffer.concat([Buffer.from("<Request><Name>"), fuzzer.bytes(1 + fuzzer.int(64)), Buffer.from("</Name></Request>")])
+      return Buffer.concat([
+        Buffer.from("<Request><Name>"),
+        fuzzer.bytes(1 + fuzzer.int(64)),
+        Buffer.from("</Name></Request>")
+      ])
     case 9:
-      return Buffer.from(`<Request ${Array.from({ length: 1 + fuzzer.int(1_000) }, (_, index) => `a${index}='${index}'`).join(" ")}/>`)
+      return Buffer.from(
+        `<Request ${Array.from({ length: 1 + fuzzer.int(1_000) }, (_, index) => `a${index}='${index}'`).join(" ")}/>`
+      )
     case 10:
       return Buffer.from(`<Request><__proto__><polluted>1</polluted></__proto__><constructor/></Request>`)
     default:
@@ -219,11 +227,20 @@ const randomTarget = (fuzzer: Fuzzer): Buffer => {
       // Past Node's 16 KiB header limit about half the time.
       return Buffer.from(`/${"a".repeat(fuzzer.int(24_000))}`)
     case 3:
-      return Buffer.concat([Buffer.from("/inventorytriggerjob/"), Buffer.from([0x80 + fuzzer.int(128), 0x20 + fuzzer.int(96)])])
+      return Buffer.concat([
+        Buffer.from("/inventorytriggerjob/"),
+        Buffer.from([0x80 + fuzzer.int(128), 0x20 + fuzzer.int(96)])
+      ])
     case 4:
-      return Buffer.from(fuzzer.pick(["", "/a b", "/\u0001", "inventorytriggerjob", "/inventorytriggerjob?x=\u0007"]), "latin1")
+      return Buffer.from(
+        fuzzer.pick(["", "/a b", "/\u0001", "inventorytriggerjob", "/inventorytriggerjob?x=\u0007"]),
+        "latin1"
+      )
     default:
-      return Buffer.from(`/inventorytriggerjob${fuzzer.pick(suffixes)}${fuzzer.chance(0.3) ? fuzzer.pick(suffixes) : ""}`, "latin1")
+      return Buffer.from(
+        `/inventorytriggerjob${fuzzer.pick(suffixes)}${fuzzer.chance(0.3) ? fuzzer.pick(suffixes) : ""}`,
+        "latin1"
+      )
   }
 }
 
@@ -304,9 +321,15 @@ const randomHeaders = (fuzzer: Fuzzer, port: number, body: Buffer): { lines: Arr
     }
     case 6:
       lines.push("Transfer-Encoding: chunked")
-      return { lines, body: Buffer.concat([Buffer.from(`${fuzzer.pick(["zz", "-1", "ffffffffffffffff", "5;ext"])}\r\n`), body]) }
+      return {
+        lines,
+        body: Buffer.concat([Buffer.from(`${fuzzer.pick(["zz", "-1", "ffffffffffffffff", "5;ext"])}\r\n`), body])
+      }
     case 7:
-      lines.push(`Transfer-Encoding: ${fuzzer.pick(["gzip", "chunked, gzip", "identity"])}`, `Content-Length: ${body.length}`)
+      lines.push(
+        `Transfer-Encoding: ${fuzzer.pick(["gzip", "chunked, gzip", "identity"])}`,
+        `Content-Length: ${body.length}`
+      )
       return { lines, body }
     default:
       lines.push(`Content-Length: ${body.length}`)
@@ -335,7 +358,9 @@ const signedCase = (fuzzer: Fuzzer, port: number): FuzzCase => {
   const method = fuzzer.pick(["GET", "GET", "POST", "POST", "PUT", "DELETE", "PATCH", "HEAD"])
   const segment = () =>
     fuzzer.pick(["inventorytriggerjob", "inventorytriggerjob", "..", ".", "", "%", fuzzer.text(1 + fuzzer.int(20))])
-  const path = `/inventorytriggerjob${fuzzer.chance(0.5) ? `/${segment()}` : ""}${fuzzer.chance(0.1) ? `/${segment()}` : ""}`
+  const path = `/inventorytriggerjob${fuzzer.chance(0.5) ? `/${segment()}` : ""}${
+    fuzzer.chance(0.1) ? `/${segment()}` : ""
+  }`
   const names = [
     "size",
     "type",
@@ -349,13 +374,26 @@ const signedCase = (fuzzer: Fuzzer, port: number): FuzzCase => {
     "nextToken",
     "cancel"
   ]
-  const values = ["1", "100", "101", "0", "-1", "Desc", "asc", "All,Running", "Success", "2022-02-25T12:00:00+0800", "", "%", "+"]
+  const values = [
+    "1",
+    "100",
+    "101",
+    "0",
+    "-1",
+    "Desc",
+    "asc",
+    "All,Running",
+    "Success",
+    "2022-02-25T12:00:00+0800",
+    "",
+    "%",
+    "+"
+  ]
   const query = Array.from({ length: fuzzer.int(4) }, () =>
     [
       fuzzer.chance(0.9) ? fuzzer.pick(names) : fuzzer.text(1 + fuzzer.int(10)),
       fuzzer.chance(0.1) ? undefined : fuzzer.chance(0.7) ? fuzzer.pick(values) : fuzzer.text(fuzzer.int(40))
-    ] as const
-  )
+    ] as const)
   const body = method === "GET" || method === "HEAD" ? Buffer.alloc(0) : randomBody(fuzzer)
 
   const signed = signRequest(port, {
@@ -387,7 +425,9 @@ const checkExchange = (
     return `no complete response in ${JSON.stringify(received.subarray(0, 200).toString("latin1"))}`
   }
   if (rest.length > 0) {
-    return `${rest.length} bytes after the last complete response: ${JSON.stringify(rest.subarray(0, 200).toString("latin1"))}`
+    return `${rest.length} bytes after the last complete response: ${
+      JSON.stringify(rest.subarray(0, 200).toString("latin1"))
+    }`
   }
   for (const response of responses) {
     if (response.headers["x-ci-request-id"] === undefined) {
@@ -461,7 +501,8 @@ describe("fuzz", () => {
         }), { concurrency, discard: true }).pipe(
           Effect.timeoutFail({
             duration: runDeadlineMillis,
-            onTimeout: () => new Error(`fuzz seed ${seed}: the run did not finish within ${runDeadlineMillis} ms`)
+            onTimeout: () =>
+              new Error(`fuzz seed ${seed}: the run did not finish within ${runDeadlineMillis} ms`)
           })
         )
 
@@ -498,6 +539,8 @@ describe("fuzz", () => {
       const described = yield* sendSigned(emulator, { method: "GET", path: `/inventorytriggerjob/${jobId}` })
       expect(expectXmlResponse(described)["JobsDetail"]["Name"]).toBe("after-fuzz")
     }).pipe(
-      Effect.tapErrorCause(() => Effect.sync(() => console.error(`fuzz seed ${seed}; replay with EMULATOR_FUZZ_SEED=${seed}`)))
+      Effect.tapErrorCause(() =>
+        Effect.sync(() => console.error(`fuzz seed ${seed}; replay with EMULATOR_FUZZ_SEED=${seed}`))
+      )
     ), 60_000)
 })

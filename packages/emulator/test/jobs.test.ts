@@ -46,8 +46,7 @@ describe("create", () => {
   it.scopedLive("workflow job is stored and echoed", () =>
     Effect.gen(function*() {
       const emulator = yield* startEmulator()
-      const body =
-        "<Request><Name>demo</Name><Input><Manifest>inventory/manifest.json</Manifest></Input><Operation>" +
+      const body = "<Request><Name>demo</Name><Input><Manifest>inventory/manifest.json</Manifest></Input><Operation>" +
         "<WorkflowIds>w1</WorkflowIds><TimeInterval><Start>2023-01-01T00:00:00+0800</Start><End>now</End>" +
         "</TimeInterval></Operation></Request>"
       const result = yield* create(emulator, body)
@@ -81,7 +80,8 @@ describe("create", () => {
   it.scopedLive("independent node job renders Tag and QueueId", () =>
     Effect.gen(function*() {
       const emulator = yield* startEmulator()
-      const body = "<Request>\n  <Name>transcode</Name>\n  <Type>Job</Type>\n  <Input><Object>a.mp4</Object></Input>\n" +
+      const body =
+        "<Request>\n  <Name>transcode</Name>\n  <Type>Job</Type>\n  <Input><Object>a.mp4</Object></Input>\n" +
         "  <Operation>\n    <Tag>Transcode</Tag>\n    <QueueId>p1</QueueId>\n" +
         "    <JobParam><TemplateId>t1</TemplateId></JobParam>\n  </Operation>\n</Request>"
       const result = yield* create(emulator, body)
@@ -150,7 +150,9 @@ describe("create", () => {
 
       expect(matching.status).toBe(200)
       const error = expectError(mismatching, 400, "InvalidContent")
-      expect(error["Message"]).toBe(`Content-MD5 "AAAAAAAAAAAAAAAAAAAAAA==" does not match the body, whose MD5 is "${md5}".`)
+      expect(error["Message"]).toBe(
+        `Content-MD5 "AAAAAAAAAAAAAAAAAAAAAA==" does not match the body, whose MD5 is "${md5}".`
+      )
     }))
 
   it.scopedLive("empty body gives MissingContent", () =>
@@ -188,9 +190,18 @@ describe("create", () => {
       const cases: ReadonlyArray<readonly [string, string]> = [
         [`<Request>${input}${workflow}</Request>`, "Name is required"],
         [`<Request><Name> </Name>${input}${workflow}</Request>`, "Name must not be empty"],
-        [`<Request><Name>${"x".repeat(129)}</Name>${input}${workflow}</Request>`, "Name must be at most 128 characters, got 129"],
-        [`<Request><Name>a</Name><Name>b</Name>${input}${workflow}</Request>`, "Name must appear once and contain only text"],
-        [`<Request><Name>a</Name><Type>Batch</Type>${input}${workflow}</Request>`, "Type must be Workflow or Job, got \"Batch\""],
+        [
+          `<Request><Name>${"x".repeat(129)}</Name>${input}${workflow}</Request>`,
+          "Name must be at most 128 characters, got 129"
+        ],
+        [
+          `<Request><Name>a</Name><Name>b</Name>${input}${workflow}</Request>`,
+          "Name must appear once and contain only text"
+        ],
+        [
+          `<Request><Name>a</Name><Type>Batch</Type>${input}${workflow}</Request>`,
+          "Type must be Workflow or Job, got \"Batch\""
+        ],
         [`<Request><Name>a</Name>${workflow}</Request>`, "Input is required"],
         [
           `<Request><Name>a</Name><Input></Input>${workflow}</Request>`,
@@ -265,7 +276,9 @@ describe("describe", () => {
 
       expect(result.status).toBe(200)
       expect(result.body).toBe(
-        `<Response><RequestId>${result.headers["x-ci-request-id"]}</RequestId><NonExistJobIds>bmissing</NonExistJobIds></Response>`
+        `<Response><RequestId>${
+          result.headers["x-ci-request-id"]
+        }</RequestId><NonExistJobIds>bmissing</NonExistJobIds></Response>`
       )
     }))
 
@@ -380,7 +393,10 @@ describe("list", () => {
       expect(yield* page([["startCreationTime", "2023-11-15T06:10:20+0800"]])).toEqual(["job-9", "job-10", "job-11"])
       expect(yield* page([["endCreationTime", "2023-11-14T22:03:20+0000"]])).toEqual(["job-0", "job-1", "job-2"])
       expect(
-        yield* page([["startCreationTime", "2023-11-15T06:03:20+0800"], ["endCreationTime", "2023-11-15T06:04:20+0800"]])
+        yield* page([["startCreationTime", "2023-11-15T06:03:20+0800"], [
+          "endCreationTime",
+          "2023-11-15T06:04:20+0800"
+        ]])
       ).toEqual(["job-2", "job-3"])
       expect(yield* page([["workflowId", ""], ["jobId", ""], ["name", ""]])).toHaveLength(12)
     }))

@@ -47,7 +47,8 @@ const create = (emulator: Emulator.Emulator.Service, body: string) =>
   })
 
 /** A chunk of a `Transfer-Encoding: chunked` body. */
-const chunk = (data: Buffer) => Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, Buffer.from("\r\n")])
+const chunk = (data: Buffer) =>
+  Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, Buffer.from("\r\n")])
 
 describe("body limit", () => {
   for (
@@ -112,7 +113,9 @@ describe("body limit", () => {
     Effect.gen(function*() {
       const emulator = yield* startEmulator()
       yield* emulator.injectFault({ fault: { _tag: "Reply", status: 503 } })
-      const head = `POST /inventorytriggerjob HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${maxBodyBytes + 1}\r\n\r\n`
+      const head = `POST /inventorytriggerjob HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${
+        maxBodyBytes + 1
+      }\r\n\r\n`
 
       const rejected = yield* exchangeRaw(emulator.port, [head])
       const next = yield* sendSigned(emulator, { method: "GET", path: "/inventorytriggerjob/b1" })
@@ -170,9 +173,14 @@ describe("malformed HTTP", () => {
     ["unknown method", ["FROB /inventorytriggerjob HTTP/1.1\r\nHost: x\r\n\r\n"], 400, "BadRequest"],
     ["invalid header name", ["GET / HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n"], 400, "BadRequest"],
     ["non-ASCII path", [Buffer.from("GET /\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n", "latin1")], 400, "BadRequest"],
-    ["Content-Length with Transfer-Encoding", [
-      "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
-    ], 400, "BadRequest"],
+    [
+      "Content-Length with Transfer-Encoding",
+      [
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+      ],
+      400,
+      "BadRequest"
+    ],
     [
       "headers over maxHeaderSize",
       [`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`],
@@ -197,7 +205,8 @@ describe("malformed HTTP", () => {
   it.scopedLive("malformed chunk mid-body is answered and logged", () =>
     Effect.gen(function*() {
       const emulator = yield* startEmulator()
-      const bytes = "POST /inventorytriggerjob HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\n"
+      const bytes =
+        "POST /inventorytriggerjob HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\n"
       const exchange = yield* exchangeRaw(emulator.port, [bytes])
 
       expectRawError(exchange.received, 400, "BadRequest")
@@ -258,7 +267,9 @@ describe("malformed HTTP", () => {
   it.scopedLive("missing Host reaches the signature check", () =>
     Effect.gen(function*() {
       const emulator = yield* startEmulator()
-      const exchange = yield* exchangeRaw(emulator.port, ["GET /inventorytriggerjob HTTP/1.1\r\n\r\n"], { responses: 1 })
+      const exchange = yield* exchangeRaw(emulator.port, ["GET /inventorytriggerjob HTTP/1.1\r\n\r\n"], {
+        responses: 1
+      })
 
       expectRawError(exchange.received, 401, "MissingAuthorization")
     }))
@@ -335,7 +346,11 @@ describe("create body hardening", () => {
   it.scopedLive("invalid UTF-8 gives InvalidContent", () =>
     Effect.gen(function*() {
       const emulator = yield* startEmulator()
-      const xml = Buffer.concat([Buffer.from("<Request><Name>"), Buffer.from([0xc3, 0x28]), Buffer.from("</Name></Request>")])
+      const xml = Buffer.concat([
+        Buffer.from("<Request><Name>"),
+        Buffer.from([0xc3, 0x28]),
+        Buffer.from("</Name></Request>")
+      ])
       const request = signRequest(emulator.port, {
         method: "POST",
         path: "/inventorytriggerjob",

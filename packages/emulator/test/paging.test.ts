@@ -96,7 +96,14 @@ describe("paging", () => {
     Effect.gen(function*() {
       const emulator = yield* startEmulator()
       const name = "任务 a+b&c=d/x"
-      const others = ["任务 a b&c=d/x", "任务 a+b", "任务 a+b&c=d/x ", "任务 A+B&C=D/X", "任务 a%2Bb&c=d/x", "a+b&c=d/x"]
+      const others = [
+        "任务 a b&c=d/x",
+        "任务 a+b",
+        "任务 a+b&c=d/x ",
+        "任务 A+B&C=D/X",
+        "任务 a%2Bb&c=d/x",
+        "a+b&c=d/x"
+      ]
       yield* Effect.forEach([...others, name], (jobName) => emulator.seedJob({ name: jobName }))
 
       const encoded = yield* listPage(emulator, [["name", name]])

@@ -8,8 +8,8 @@ import {
   fixedNow,
   fixedNowCiTime,
   fixedNowSeconds,
-  type SignedRequest,
   sendSigned,
+  type SignedRequest,
   startEmulator,
   workflowBody
 } from "./helpers.js"
@@ -303,12 +303,18 @@ describe("progression", () => {
       expect(yield* listNames(emulator, [["states", "Success"]])).toEqual(["e", "a"])
       expect(yield* listNames(emulator, [["states", "Submitted"]])).toEqual(["c"])
       expect(yield* listNames(emulator, [["states", "Pause"]])).toEqual(["d"])
-      expect(yield* listNames(emulator, [["states", "Running,Submitted"], ["orderByTime", "Asc"]])).toEqual(["b", "f", "c"])
+      expect(yield* listNames(emulator, [["states", "Running,Submitted"], ["orderByTime", "Asc"]])).toEqual([
+        "b",
+        "f",
+        "c"
+      ])
       expect(yield* listNames(emulator, [["states", "Running"], ["type", "Job"]])).toEqual(["f"])
       expect(yield* listNames(emulator, [["states", "Success"], ["workflowId", "w1"]])).toEqual(["a"])
       expect(yield* listNames(emulator, [["states", "Success"], ["jobId", jobIdOf("b")]])).toEqual([])
       expect(yield* listNames(emulator, [["states", "Running"], ["name", "b"]])).toEqual(["b"])
-      expect(yield* listNames(emulator, [["states", "Success"], ["startCreationTime", ciTimeAfter(-90)]])).toEqual(["e"])
+      expect(yield* listNames(emulator, [["states", "Success"], ["startCreationTime", ciTimeAfter(-90)]])).toEqual([
+        "e"
+      ])
       expect(yield* listNames(emulator, [["states", "Running"], ["endCreationTime", ciTimeAfter(-30)]])).toEqual(["b"])
 
       // 30 seconds later, c is running, b has finished and the paused d has not moved.

@@ -15,8 +15,9 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Schedule from "effect/Schedule"
 import type * as CiError from "./CiError.js"
-import * as CredentialsModule from "./Credentials.js"
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- named by {@link} in the docs below
 import type * as CiRetry from "./CiRetry.js"
+import * as CredentialsModule from "./Credentials.js"
 import * as internal from "./internal/client.js"
 
 /**

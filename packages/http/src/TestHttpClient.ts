@@ -16,11 +16,11 @@
  *
  * @since 0.1.0
  */
+import * as Signer from "@effect-cos/signer/Signer"
 import type * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as Signer from "@effect-cos/signer/Signer"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -212,11 +212,16 @@ export const layer = (handler: Handler): Layer.Layer<HttpClient.HttpClient | Tes
                 start(controller) {
                   controller.enqueue(bytes)
                   if (breaks) {
-                    controller.error(new TypeError("terminated", { cause: socketError("UND_ERR_SOCKET", "other side closed") }))
+                    controller.error(
+                      new TypeError("terminated", { cause: socketError("UND_ERR_SOCKET", "other side closed") })
+                    )
                   }
                 }
               })
-              return HttpClientResponse.fromWeb(request, new Response(stream, { status: reply.status, headers: reply.headers }))
+              return HttpClientResponse.fromWeb(
+                request,
+                new Response(stream, { status: reply.status, headers: reply.headers })
+              )
             }
             case "Reset":
               return yield* new HttpClientError.RequestError({

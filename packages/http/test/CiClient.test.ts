@@ -1,10 +1,10 @@
-import { describe, expect, it } from "@effect/vitest"
 import * as CiClient from "@effect-cos/http/CiClient"
 import { CiDecodeError, CiHttpError, CiInvalidInput, CiServiceError, CiTransportError } from "@effect-cos/http/CiError"
 import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
+import * as Signer from "@effect-cos/signer/Signer"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as Signer from "@effect-cos/signer/Signer"
+import { describe, expect, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -61,9 +61,12 @@ describe("CiClient", () => {
     const rejected = (overrides: Partial<CiClient.CiClientOptions>) =>
       Effect.gen(function*() {
         const exit = yield* Effect.exit(
-          Effect.provide(CiClient.CiClient, CiClient.layer({ ...options, ...overrides }).pipe(
-            Layer.provide(TestHttpClient.layer(() => TestHttpClient.respond(200)))
-          ))
+          Effect.provide(
+            CiClient.CiClient,
+            CiClient.layer({ ...options, ...overrides }).pipe(
+              Layer.provide(TestHttpClient.layer(() => TestHttpClient.respond(200)))
+            )
+          )
         )
         return exit
       })
@@ -99,7 +102,11 @@ describe("CiClient", () => {
       ["secretId", { credentials: { secretId: "AKID&q-signature=0", secretKey: Redacted.make(secretKey) } }],
       ["secretKey", { credentials: { secretId: "AKIDEXAMPLE", secretKey: Redacted.make("") } }],
       ["sessionToken", {
-        credentials: { secretId: "AKIDEXAMPLE", secretKey: Redacted.make(secretKey), sessionToken: Redacted.make("令牌") }
+        credentials: {
+          secretId: "AKIDEXAMPLE",
+          secretKey: Redacted.make(secretKey),
+          sessionToken: Redacted.make("令牌")
+        }
       }],
       ["sessionToken", {
         credentials: {
@@ -123,9 +130,15 @@ describe("CiClient", () => {
 
     it.effect("shows no part of an invalid session token", () =>
       Effect.gen(function*() {
-        const error = yield* Effect.flip(yield* rejected({
-          credentials: { secretId: "AKIDEXAMPLE", secretKey: Redacted.make(secretKey), sessionToken: Redacted.make("TOP SECRET") }
-        }))
+        const error = yield* Effect.flip(
+          yield* rejected({
+            credentials: {
+              secretId: "AKIDEXAMPLE",
+              secretKey: Redacted.make(secretKey),
+              sessionToken: Redacted.make("TOP SECRET")
+            }
+          })
+        )
         expect(error).toStrictEqual(
           new CiInvalidInput({
             field: "sessionToken",
@@ -138,7 +151,10 @@ describe("CiClient", () => {
     it.effect("accepts regions with several parts", () =>
       Effect.gen(function*() {
         for (const region of ["ap-beijing-fsi", "na-siliconvalley", "ap-shanghai-adc", "eu-frankfurt"]) {
-          const client = yield* Effect.provide(CiClient.CiClient, stubLayer(() => TestHttpClient.respond(200), { region }))
+          const client = yield* Effect.provide(
+            CiClient.CiClient,
+            stubLayer(() => TestHttpClient.respond(200), { region })
+          )
           expect(client.endpoint).toBe(`https://${bucket}.ci.${region}.myqcloud.com`)
         }
       }))
@@ -178,9 +194,9 @@ describe("CiClient", () => {
         expect(request.headers["authorization"]).toBe(v1Authorization)
         expect(request.body).toBe("")
         expect(response.requestId).toBe("REQ-1")
-      }).pipe(Effect.provide(stubLayer(() =>
-        TestHttpClient.respond(200, { headers: { "x-ci-request-id": "REQ-1" } })
-      ))))
+      }).pipe(
+        Effect.provide(stubLayer(() => TestHttpClient.respond(200, { headers: { "x-ci-request-id": "REQ-1" } })))
+      ))
 
     it.effect("signs the session token and sends it as x-ci-security-token", () =>
       Effect.gen(function*() {
@@ -244,7 +260,11 @@ describe("CiClient", () => {
       Effect.gen(function*() {
         yield* TestClock.setTime(fixtureTimeMillis)
         const content = "<Request><Name>名</Name></Request>"
-        yield* send({ method: "POST", path: ["inventorytriggerjob"], body: { contentType: "application/xml", content } })
+        yield* send({
+          method: "POST",
+          path: ["inventorytriggerjob"],
+          body: { contentType: "application/xml", content }
+        })
         const [request] = yield* requests
 
         expect(request.body).toBe(content)
@@ -390,7 +410,12 @@ describe("CiClient", () => {
 
     describe("of a request that is not idempotent", () => {
       const create = () =>
-        send({ method: "POST", path: ["inventorytriggerjob"], body: { contentType: "application/xml", content: "<Request/>" }, idempotent: false })
+        send({
+          method: "POST",
+          path: ["inventorytriggerjob"],
+          body: { contentType: "application/xml", content: "<Request/>" },
+          idempotent: false
+        })
 
       const outcome = (layer: Layer.Layer<CiClient.CiClient | TestHttpClient.TestHttpClient>) =>
         Effect.gen(function*() {
@@ -427,7 +452,9 @@ describe("CiClient", () => {
 
     it.effect("follows a custom schedule", () =>
       Effect.gen(function*() {
-        const once = yield* sendFailure(stubLayer(() => TestHttpClient.respond(503), { retrySchedule: Schedule.recurs(1) }))
+        const once = yield* sendFailure(
+          stubLayer(() => TestHttpClient.respond(503), { retrySchedule: Schedule.recurs(1) })
+        )
         const never = yield* sendFailure(stubLayer(() => TestHttpClient.respond(503), { retrySchedule: Schedule.stop }))
         expect(once.attempts).toBe(2)
         expect(never.attempts).toBe(1)
@@ -480,18 +507,18 @@ describe("CiClient", () => {
 
     it.effect("corrects only once per call", () =>
       Effect.gen(function*() {
-        const { attempts, error } = yield* sendFailure(stubLayer(() =>
-          skewed("RequestTimeTooSkewed", "too skewed", "Wed, 15 Nov 2023 22:13:21 GMT")
-        ))
+        const { attempts, error } = yield* sendFailure(
+          stubLayer(() => skewed("RequestTimeTooSkewed", "too skewed", "Wed, 15 Nov 2023 22:13:21 GMT"))
+        )
         expect(attempts).toBe(2)
         expect(error).toMatchObject({ _tag: "CiServiceError", code: "RequestTimeTooSkewed", requestId: "REQ-SKEW" })
       }))
 
     it.effect("keeps the clock when the server's Date is close", () =>
       Effect.gen(function*() {
-        const { attempts, error } = yield* sendFailure(stubLayer(() =>
-          skewed("RequestTimeTooSkewed", "too skewed", "Tue, 14 Nov 2023 22:13:31 GMT")
-        ))
+        const { attempts, error } = yield* sendFailure(
+          stubLayer(() => skewed("RequestTimeTooSkewed", "too skewed", "Tue, 14 Nov 2023 22:13:31 GMT"))
+        )
         expect(attempts).toBe(1)
         expect(error).toMatchObject({ code: "RequestTimeTooSkewed" })
       }))
@@ -590,12 +617,17 @@ describe("CiClient", () => {
     it.effect("keeps the status of an error body that is too large, and retries it", () =>
       Effect.gen(function*() {
         const page = "<html>" + "x".repeat(9 * 1024 * 1024) + "</html>"
-        const { attempts, error } = yield* sendFailure(stubLayer(() =>
-          TestHttpClient.respond(503, { body: page, headers: { "content-type": "text/html" } })
-        ))
+        const { attempts, error } = yield* sendFailure(
+          stubLayer(() => TestHttpClient.respond(503, { body: page, headers: { "content-type": "text/html" } }))
+        )
         expect(attempts).toBe(4)
         expect(error).toStrictEqual(
-          new CiHttpError({ status: 503, requestId: undefined, contentType: "text/html", bodyPreview: `${page.slice(0, 256)}…` })
+          new CiHttpError({
+            status: 503,
+            requestId: undefined,
+            contentType: "text/html",
+            bodyPreview: `${page.slice(0, 256)}…`
+          })
         )
       }))
 
@@ -610,9 +642,9 @@ describe("CiClient", () => {
 
     it.effect("reports a success body that breaks off as a reset connection", () =>
       Effect.gen(function*() {
-        const { attempts, error } = yield* sendFailure(stubLayer(() =>
-          TestHttpClient.breakBody(200, { partialBody: "<Response>" })
-        ))
+        const { attempts, error } = yield* sendFailure(
+          stubLayer(() => TestHttpClient.breakBody(200, { partialBody: "<Response>" }))
+        )
         expect(attempts).toBe(4)
         expect(error).toMatchObject({ _tag: "CiTransportError", reason: "ConnectionReset" })
       }))
@@ -621,9 +653,9 @@ describe("CiClient", () => {
       Effect.gen(function*() {
         const response = yield* send()
         expect(response.requestId).toBe("REQ-A")
-      }).pipe(Effect.provide(stubLayer(() =>
-        TestHttpClient.respond(200, { headers: { "x-ci-request-id": "REQ-A, REQ-B" } })
-      ))))
+      }).pipe(
+        Effect.provide(stubLayer(() => TestHttpClient.respond(200, { headers: { "x-ci-request-id": "REQ-A, REQ-B" } })))
+      ))
 
     it.effect("does not read a document type declaration", () =>
       Effect.gen(function*() {

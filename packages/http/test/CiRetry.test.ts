@@ -1,6 +1,6 @@
-import { describe, expect, it } from "@effect/vitest"
 import { CiHttpError, CiInvalidInput, CiServiceError, CiTransportError } from "@effect-cos/http/CiError"
 import * as CiRetry from "@effect-cos/http/CiRetry"
+import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -19,8 +19,16 @@ describe("CiRetry", () => {
       ["timeout", transportError("Timeout"), true],
       ["reset", transportError("ConnectionReset"), true],
       ["refused", transportError("Other"), false],
-      ["empty 503", new CiHttpError({ status: 503, requestId: undefined, contentType: undefined, bodyPreview: "" }), true],
-      ["html 403", new CiHttpError({ status: 403, requestId: undefined, contentType: "text/html", bodyPreview: "" }), false],
+      [
+        "empty 503",
+        new CiHttpError({ status: 503, requestId: undefined, contentType: undefined, bodyPreview: "" }),
+        true
+      ],
+      [
+        "html 403",
+        new CiHttpError({ status: 403, requestId: undefined, contentType: "text/html", bodyPreview: "" }),
+        false
+      ],
       ["SlowDown 503", serviceError(503, "SlowDown"), true],
       ["SlowDown 400", serviceError(400, "SlowDown"), true],
       ["InternalError 500", serviceError(500, "InternalError"), true],
@@ -39,10 +47,18 @@ describe("CiRetry", () => {
   it("isThrottling accepts only 429 and SlowDown", () => {
     expect(CiRetry.isThrottling(serviceError(503, "SlowDown"))).toBe(true)
     expect(CiRetry.isThrottling(serviceError(429, "TooManyRequests"))).toBe(true)
-    expect(CiRetry.isThrottling(new CiHttpError({ status: 429, requestId: undefined, contentType: undefined, bodyPreview: "" })))
+    expect(
+      CiRetry.isThrottling(
+        new CiHttpError({ status: 429, requestId: undefined, contentType: undefined, bodyPreview: "" })
+      )
+    )
       .toBe(true)
     expect(CiRetry.isThrottling(serviceError(503, "ServiceUnavailable"))).toBe(false)
-    expect(CiRetry.isThrottling(new CiHttpError({ status: 503, requestId: undefined, contentType: undefined, bodyPreview: "" })))
+    expect(
+      CiRetry.isThrottling(
+        new CiHttpError({ status: 503, requestId: undefined, contentType: undefined, bodyPreview: "" })
+      )
+    )
       .toBe(false)
     expect(CiRetry.isThrottling(transportError("Timeout"))).toBe(false)
   })

@@ -1,8 +1,8 @@
-import { describe, expect, it } from "@effect/vitest"
 import * as CiClient from "@effect-cos/http/CiClient"
 import { CiCredentialsError } from "@effect-cos/http/CiError"
 import * as Credentials from "@effect-cos/http/Credentials"
 import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
+import { describe, expect, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -12,10 +12,21 @@ import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
 import * as TestClock from "effect/TestClock"
-import { bucket, ciHost, fixtureTimeMillis, jobId, options, parsedAuthorization, requests, stubLayer } from "./fixtures.js"
+import {
+  bucket,
+  ciHost,
+  fixtureTimeMillis,
+  jobId,
+  options,
+  parsedAuthorization,
+  requests,
+  stubLayer
+} from "./fixtures.js"
 
-const cancel = Effect.flatMap(CiClient.CiClient, (client) =>
-  client.send({ method: "PUT", path: ["inventorytriggerjob", jobId], query: { cancel: "" } }))
+const cancel = Effect.flatMap(
+  CiClient.CiClient,
+  (client) => client.send({ method: "PUT", path: ["inventorytriggerjob", jobId], query: { cancel: "" } })
+)
 
 /** Temporary credentials numbered by how many times they were fetched, valid for an hour. */
 const countingFetch = (fetches: Ref.Ref<number>) =>
@@ -70,7 +81,11 @@ describe("Credentials", () => {
           if (attempt === 1) {
             return yield* Effect.fail("STS unreachable")
           }
-          return { secretId: "AKIDTEMP", secretKey: Redacted.make("s"), expiration: new Date(fixtureTimeMillis + 3_600_000) }
+          return {
+            secretId: "AKIDTEMP",
+            secretKey: Redacted.make("s"),
+            expiration: new Date(fixtureTimeMillis + 3_600_000)
+          }
         })
         const provider = yield* Credentials.refreshing(flaky)
 
@@ -87,7 +102,11 @@ describe("Credentials", () => {
       Effect.gen(function*() {
         yield* TestClock.setTime(fixtureTimeMillis)
         const provider = yield* Credentials.refreshing(
-          Effect.succeed({ secretId: "AKIDTEMP", secretKey: Redacted.make("s"), expiration: new Date(fixtureTimeMillis + 60_000) })
+          Effect.succeed({
+            secretId: "AKIDTEMP",
+            secretKey: Redacted.make("s"),
+            expiration: new Date(fixtureTimeMillis + 60_000)
+          })
         )
         const error = yield* Effect.flip(provider.get)
         expect(error.reason).toBe(
@@ -98,7 +117,11 @@ describe("Credentials", () => {
     it.effect("rejects invalid credentials without showing the secrets", () =>
       Effect.gen(function*() {
         const provider = yield* Credentials.refreshing(
-          Effect.succeed({ secretId: "AKIDTEMP", secretKey: Redacted.make("SECRET"), sessionToken: Redacted.make("TOKEN WITH SPACE") })
+          Effect.succeed({
+            secretId: "AKIDTEMP",
+            secretKey: Redacted.make("SECRET"),
+            sessionToken: Redacted.make("TOKEN WITH SPACE")
+          })
         )
         const error = yield* Effect.flip(provider.get)
         expect(error.reason).toBe(
@@ -115,10 +138,18 @@ describe("Credentials", () => {
         yield* TestClock.setTime(fixtureTimeMillis)
         const expiration = new Date(fixtureTimeMillis + 600_000)
         const provider = yield* Credentials.refreshing(
-          Effect.succeed({ secretId: "AKIDTEMP", secretKey: Redacted.make("temporary"), sessionToken: Redacted.make("TOKEN"), expiration }),
+          Effect.succeed({
+            secretId: "AKIDTEMP",
+            secretKey: Redacted.make("temporary"),
+            sessionToken: Redacted.make("TOKEN"),
+            expiration
+          }),
           { margin: "1 minute" }
         )
-        const layer = TestHttpClient.layerCiClient(() => TestHttpClient.respond(200), { ...options, credentials: provider })
+        const layer = TestHttpClient.layerCiClient(() => TestHttpClient.respond(200), {
+          ...options,
+          credentials: provider
+        })
         const sent = yield* Effect.zipRight(cancel, requests).pipe(Effect.provide(layer))
 
         const authorization = parsedAuthorization(sent[0].headers["authorization"])
@@ -130,7 +161,10 @@ describe("Credentials", () => {
     it.effect("fails the call with CiCredentialsError and sends nothing when the provider fails", () =>
       Effect.gen(function*() {
         const provider = yield* Credentials.refreshing(Effect.fail("no STS"))
-        const layer = TestHttpClient.layerCiClient(() => TestHttpClient.respond(200), { ...options, credentials: provider })
+        const layer = TestHttpClient.layerCiClient(() => TestHttpClient.respond(200), {
+          ...options,
+          credentials: provider
+        })
         const { error, sent } = yield* Effect.gen(function*() {
           const error = yield* Effect.flip(cancel)
           return { error, sent: yield* requests }
@@ -166,7 +200,11 @@ describe("Credentials", () => {
   })
 
   describe("token header", () => {
-    const token = { secretId: "AKIDEXAMPLE", secretKey: Redacted.make("SECRETKEYEXAMPLE"), sessionToken: Redacted.make("TOKEN") }
+    const token = {
+      secretId: "AKIDEXAMPLE",
+      secretKey: Redacted.make("SECRETKEYEXAMPLE"),
+      sessionToken: Redacted.make("TOKEN")
+    }
     const headersSent = (overrides: Partial<CiClient.CiClientOptions>) =>
       Effect.gen(function*() {
         yield* cancel
@@ -255,7 +293,9 @@ describe("Credentials", () => {
     it.effect("gives layerConfig the TENCENTCLOUD_* credentials", () =>
       Effect.gen(function*() {
         const sent = yield* Effect.zipRight(cancel, requests).pipe(
-          Effect.provide(CiClient.layerConfig().pipe(Layer.provideMerge(TestHttpClient.layer(() => TestHttpClient.respond(200))))),
+          Effect.provide(
+            CiClient.layerConfig().pipe(Layer.provideMerge(TestHttpClient.layer(() => TestHttpClient.respond(200))))
+          ),
           withConfig([
             ["COS_BUCKET", bucket],
             ["COS_REGION", "ap-guangzhou"],
@@ -267,4 +307,3 @@ describe("Credentials", () => {
       }))
   })
 })
-

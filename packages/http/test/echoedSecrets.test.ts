@@ -1,7 +1,7 @@
-import { describe, expect, it } from "@effect/vitest"
 import * as CiClient from "@effect-cos/http/CiClient"
 import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
 import * as Signer from "@effect-cos/signer/Signer"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
@@ -23,7 +23,11 @@ const cancel = Effect.flatMap(
 )
 
 /** Replies with `status` and a body built from the request it responds to. */
-const echo = (status: number, body: (request: TestHttpClient.RecordedRequest) => string, contentType = "application/xml") =>
+const echo = (
+  status: number,
+  body: (request: TestHttpClient.RecordedRequest) => string,
+  contentType = "application/xml"
+) =>
   stubLayer(
     (request) => TestHttpClient.respond(status, { body: body(request), headers: { "content-type": contentType } }),
     temporaryOptions

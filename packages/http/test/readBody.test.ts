@@ -1,7 +1,7 @@
-import { describe, expect, it } from "@effect/vitest"
 import * as CiClient from "@effect-cos/http/CiClient"
 import { CiDecodeError } from "@effect-cos/http/CiError"
 import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { jobId, requests, runWithClock, stubLayer } from "./fixtures.js"
 

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "@effect/vitest"
 import * as Signer from "@effect-cos/signer/Signer"
+import { describe, expect, it } from "@effect/vitest"
 import COS from "cos-nodejs-sdk-v5"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
@@ -180,21 +180,30 @@ describe("Signer", () => {
 
     it("reads empty lists as empty arrays", () => {
       const parsed = Signer.parseAuthorization(v1.replace("content-length;host", "").replace("=cancel", "="))
-      expect(Either.map(parsed, (value) => [value.headerList, value.urlParamList])).toStrictEqual(Either.right([[], []]))
+      expect(Either.map(parsed, (value) => [value.headerList, value.urlParamList])).toStrictEqual(
+        Either.right([[], []])
+      )
     })
 
     it("rejects malformed values with the reason", () => {
       const cases: ReadonlyArray<readonly [string, string]> = [
         ["", "field \"\" has no \"=\""],
         ["Bearer abc", "field \"Bearer abc\" has no \"=\""],
-        [v1.replace("q-sign-algorithm=sha1", "q-sign-algorithm=sha256"), "q-sign-algorithm must be \"sha1\", got \"sha256\""],
+        [
+          v1.replace("q-sign-algorithm=sha1", "q-sign-algorithm=sha256"),
+          "q-sign-algorithm must be \"sha1\", got \"sha256\""
+        ],
         [v1.replace("&q-ak=AKIDEXAMPLE", ""), "missing q-ak"],
         [v1 + "&q-ak=AKIDOTHER", "field \"q-ak\" appears more than once"],
         [v1 + "&q-extra=1", "unknown field \"q-extra\""],
-        [v1.replace("q-sign-time=1700000000;1700000900", "q-sign-time=1700000900;1700000000"),
-          "q-sign-time starts after it ends: \"1700000900;1700000000\""],
-        [v1.replace("q-key-time=1700000000;1700000900", "q-key-time=soon"),
-          "q-key-time must be \"<start>;<end>\" in Unix seconds, got \"soon\""],
+        [
+          v1.replace("q-sign-time=1700000000;1700000900", "q-sign-time=1700000900;1700000000"),
+          "q-sign-time starts after it ends: \"1700000900;1700000000\""
+        ],
+        [
+          v1.replace("q-key-time=1700000000;1700000900", "q-key-time=soon"),
+          "q-key-time must be \"<start>;<end>\" in Unix seconds, got \"soon\""
+        ],
         [v1.replace("d620db259e4ab008ea0c4e8966c9d47e6d9de151", "D620"), "q-signature must be 40 lower-case hex digits"]
       ]
       for (const [header, reason] of cases) {
@@ -310,7 +319,14 @@ describe("Signer", () => {
     const text = FastCheck.oneof(FastCheck.string(), FastCheck.string({ unit: "grapheme" }))
     const value = FastCheck.oneof(text, FastCheck.integer(), FastCheck.constant(null), FastCheck.constant(""))
     const headerName = FastCheck.oneof(
-      FastCheck.constantFrom(...Signer.signableHeaders, "user-agent", "date", "accept", "Accept-Encoding", "connection"),
+      FastCheck.constantFrom(
+        ...Signer.signableHeaders,
+        "user-agent",
+        "date",
+        "accept",
+        "Accept-Encoding",
+        "connection"
+      ),
       safeName.map((name) => `x-cos-${name}`),
       safeName.map((name) => `X-Ci-${name}`),
       safeName

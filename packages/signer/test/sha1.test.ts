@@ -58,7 +58,14 @@ describe("hmacHex", () => {
     Crypto.createHmac("sha1", key).update(message, "utf8").digest("hex")
 
   it("matches node:crypto for keys shorter than, equal to and longer than a block", () => {
-    const keys = ["", "k", "472ce45f70b562f91089efd947ae913134e4b890", "x".repeat(64), "y".repeat(65), "密钥".repeat(40)]
+    const keys = [
+      "",
+      "k",
+      "472ce45f70b562f91089efd947ae913134e4b890",
+      "x".repeat(64),
+      "y".repeat(65),
+      "密钥".repeat(40)
+    ]
     const bodies = ["", "a", "abcdefghij".repeat(10)]
     for (const key of keys) {
       for (const body of bodies) {

@@ -1,5 +1,5 @@
-import * as Crypto from "node:crypto"
 import type * as Signer from "@effect-cos/signer/Signer"
+import * as Crypto from "node:crypto"
 
 // Known-answer vectors for the COS sha1 signature.
 //
@@ -118,8 +118,8 @@ export const vectors: ReadonlyArray<Vector> = [
     expected: {
       headerList: "content-length;host",
       urlParamList: "cancel",
-      httpString:
-        "put\n/inventorytriggerjob/b8f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e\ncancel=\ncontent-length=0&host=" + ciHost + "\n",
+      httpString: "put\n/inventorytriggerjob/b8f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e\ncancel=\ncontent-length=0&host=" +
+        ciHost + "\n",
       httpStringSha1: "fdc09271055158f570e48949bdb55e8a0ce0bf0d",
       signature: "0b1ed3061bdd28b7c25b68e626b82d238aa3ba5c"
     }
@@ -159,7 +159,8 @@ export const vectors: ReadonlyArray<Vector> = [
     expected: {
       headerList: "host",
       urlParamList: "endcreationtime;nexttoken;orderbytime;size;startcreationtime;states;type;workflowid",
-      httpString: "get\n/inventorytriggerjob\nendcreationtime=2022-02-28T12%3A00%3A00%2B0800&nexttoken=&orderbytime=Asc" +
+      httpString:
+        "get\n/inventorytriggerjob\nendcreationtime=2022-02-28T12%3A00%3A00%2B0800&nexttoken=&orderbytime=Asc" +
         "&size=100&startcreationtime=2022-02-25T12%3A00%3A00%2B0800&states=Running%2CFailed&type=Job" +
         "&workflowid=w1234567890abcdef\nhost=" + ciHost + "\n",
       httpStringSha1: "d8b31b4b9f78b2ad1e528206fbab7c61238e909f",
@@ -200,7 +201,8 @@ export const vectors: ReadonlyArray<Vector> = [
     expected: {
       headerList: "host;x-ci-custom;x-cos-meta-uni",
       urlParamList: "prefix;tilde~key;x-empty",
-      httpString: "get\n/jobs/测试 a+b(1)*\nprefix=dir%2F%E5%AD%90%E7%9B%AE%E5%BD%95%20a%26b&tilde~key=v~%21%2A%28%29%27" +
+      httpString:
+        "get\n/jobs/测试 a+b(1)*\nprefix=dir%2F%E5%AD%90%E7%9B%AE%E5%BD%95%20a%26b&tilde~key=v~%21%2A%28%29%27" +
         "&x-empty=\nhost=" + ciHost + "&x-ci-custom=%20%20spaced%20value%20%20&x-cos-meta-uni=%E5%80%BC\n",
       httpStringSha1: "663da8992f52893aa6f64778b90f96761036507b",
       signature: "644471c2358e90193e0aeff87d7f7b1f8d596195"

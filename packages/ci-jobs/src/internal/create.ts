@@ -22,7 +22,10 @@ const encodeRequest = Schema.encodeSync(CreateRequest)
  * @internal
  */
 export const encodeCreateRequest = (request: BatchJobs.CreateJobRequest): Either.Either<string, CiInvalidInput> =>
-  Either.map(validateCreateRequest(request), (model) => writeElement("Request", CreateRequest.ast, encodeRequest(model)))
+  Either.map(
+    validateCreateRequest(request),
+    (model) => writeElement("Request", CreateRequest.ast, encodeRequest(model))
+  )
 
 /** @internal */
 export const create = Effect.fn("BatchJobs.create")(function*(request: BatchJobs.CreateJobRequest) {

@@ -10,7 +10,15 @@ import { KnownJobState } from "../BatchJob.js"
 import type * as BatchJobs from "../BatchJobs.js"
 import { bodyPreview, decodeBody, resource, validateJobId } from "./batchJobs.js"
 import { decodeJob } from "./decode.js"
-import { invalid, isRecord, validateInteger, validateOneOf, validateText, validateTime, validateTimeOrder } from "./validate.js"
+import {
+  invalid,
+  isRecord,
+  validateInteger,
+  validateOneOf,
+  validateText,
+  validateTime,
+  validateTimeOrder
+} from "./validate.js"
 
 const maxPageSize = 100
 
@@ -145,8 +153,7 @@ export const fetchPage = Effect.fn("BatchJobs.list")(function*(options: BatchJob
 })
 
 /** @internal */
-export const list = (options?: BatchJobs.ListOptions) =>
-  Effect.map(fetchPage(options), ({ page }) => page)
+export const list = (options?: BatchJobs.ListOptions) => Effect.map(fetchPage(options), ({ page }) => page)
 
 interface PagingState {
   readonly token: string | undefined

@@ -90,31 +90,36 @@ const optionalNumber: Validator<number | undefined> = (field, value) =>
  * given, which is the body order. Unknown keys are rejected rather than dropped, and so is a
  * block without any field set, which would send nothing.
  */
-const validateBlock = <A extends object>(fields: { readonly [K in keyof A]-?: Validator<A[K]> }): Validator<A | undefined> =>
-(path, value) =>
-  Either.gen(function*() {
-    if (value === undefined) {
-      return undefined
-    }
-    if (!isRecord(value)) {
-      return yield* invalid(path, describeValue(value), "must be an object")
-    }
-    const names = Object.keys(fields)
-    for (const key of Object.keys(value)) {
-      if (!names.includes(key)) {
-        return yield* invalid(`${path}.${key}`, describeValue(value[key]), `is not a field of ${path}: use ${names.join(", ")}`)
+const validateBlock =
+  <A extends object>(fields: { readonly [K in keyof A]-?: Validator<A[K]> }): Validator<A | undefined> =>
+  (path, value) =>
+    Either.gen(function*() {
+      if (value === undefined) {
+        return undefined
       }
-    }
-    const block: Record<string, unknown> = {}
-    for (const name of names) {
-      const validate: Validator<unknown> = fields[name as keyof A]
-      block[name] = yield* validate(`${path}.${name}`, value[name])
-    }
-    if (Object.values(block).every((field) => field === undefined)) {
-      return yield* invalid(path, "{}", "must set at least one field; leave it out instead")
-    }
-    return block as A
-  })
+      if (!isRecord(value)) {
+        return yield* invalid(path, describeValue(value), "must be an object")
+      }
+      const names = Object.keys(fields)
+      for (const key of Object.keys(value)) {
+        if (!names.includes(key)) {
+          return yield* invalid(
+            `${path}.${key}`,
+            describeValue(value[key]),
+            `is not a field of ${path}: use ${names.join(", ")}`
+          )
+        }
+      }
+      const block: Record<string, unknown> = {}
+      for (const name of names) {
+        const validate: Validator<unknown> = fields[name as keyof A]
+        block[name] = yield* validate(`${path}.${name}`, value[name])
+      }
+      if (Object.values(block).every((field) => field === undefined)) {
+        return yield* invalid(path, "{}", "must set at least one field; leave it out instead")
+      }
+      return block as A
+    })
 
 const validateTranscode = validateBlock<BatchJob.Transcode>({
   container: validateBlock<BatchJob.TranscodeContainer>({ format: optionalText }),
@@ -165,7 +170,10 @@ const validateCallBackMqConfig = validateBlock<BatchJob.CallBackMqConfig>({
   mqName: optionalText
 })
 
-const validateTemplateIds = (field: string, value: unknown): Either.Either<ReadonlyArray<string> | undefined, CiInvalidInput> =>
+const validateTemplateIds = (
+  field: string,
+  value: unknown
+): Either.Either<ReadonlyArray<string> | undefined, CiInvalidInput> =>
   Either.gen(function*() {
     if (value === undefined) {
       return undefined
@@ -293,7 +301,9 @@ const validateWorkflowOperation = (
     }
   })
 
-const validateNodeOperation = (request: BatchJobs.CreateNodeJobRequest): Either.Either<BatchJob.JobOperation, CiInvalidInput> =>
+const validateNodeOperation = (
+  request: BatchJobs.CreateNodeJobRequest
+): Either.Either<BatchJob.JobOperation, CiInvalidInput> =>
   Either.gen(function*() {
     const tag = yield* validateXmlText("tag", request.tag)
     return {
@@ -322,14 +332,20 @@ const validateNodeOperation = (request: BatchJobs.CreateNodeJobRequest): Either.
  *
  * @internal
  */
-export const validateCreateRequest = (request: BatchJobs.CreateJobRequest): Either.Either<CreateRequestModel, CiInvalidInput> =>
+export const validateCreateRequest = (
+  request: BatchJobs.CreateJobRequest
+): Either.Either<CreateRequestModel, CiInvalidInput> =>
   Either.gen(function*() {
     if (!isRecord(request)) {
       return yield* invalid("request", String(request), "must be an object")
     }
     const name = yield* validateName(request.name)
     if (request.type !== "Workflow" && request.type !== "Job") {
-      return yield* invalid("type", String((request as { readonly type: unknown }).type), "must be \"Workflow\" or \"Job\"")
+      return yield* invalid(
+        "type",
+        String((request as { readonly type: unknown }).type),
+        "must be \"Workflow\" or \"Job\""
+      )
     }
     const input = yield* validateInput(request.input)
     const operation = request.type === "Workflow" ?

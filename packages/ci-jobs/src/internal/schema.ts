@@ -244,7 +244,12 @@ export const CreateRequest = Schema.Struct({
   operation: requiredElement("Operation", JobOperation)
 })
 
-const emptyInput: typeof JobInput.Type = { manifest: undefined, urlFile: undefined, prefix: undefined, object: undefined }
+const emptyInput: typeof JobInput.Type = {
+  manifest: undefined,
+  urlFile: undefined,
+  prefix: undefined,
+  object: undefined
+}
 
 const JobsDetailElements = Schema.Struct({
   jobId: requiredElement("JobId", Schema.NonEmptyString),

@@ -1,8 +1,8 @@
-import { describe, expect, it } from "@effect/vitest"
 import * as BatchJob from "@effect-cos/ci-jobs/BatchJob"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import * as CiClient from "@effect-cos/http/CiClient"
 import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
+import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -18,8 +18,40 @@ const numRuns = 300
 
 /** Characters that change a URL's meaning, or that HTTP and the signature cannot carry. */
 const hostileCharacters = [
-  "/", ".", "..", "?", "#", "@", ":", "%", "%2F", "%2e%2e", "\\", " ", "\t", "\n", "\r", "\u0000", "+", "&",
-  "=", ";", "[", "]", "\ud800", "\udfff", "é", "Ａ", "ǅ", "\u202e", "A", "a", "0", "-", "_", "~"
+  "/",
+  ".",
+  "..",
+  "?",
+  "#",
+  "@",
+  ":",
+  "%",
+  "%2F",
+  "%2e%2e",
+  "\\",
+  " ",
+  "\t",
+  "\n",
+  "\r",
+  "\u0000",
+  "+",
+  "&",
+  "=",
+  ";",
+  "[",
+  "]",
+  "\ud800",
+  "\udfff",
+  "é",
+  "Ａ",
+  "ǅ",
+  "\u202e",
+  "A",
+  "a",
+  "0",
+  "-",
+  "_",
+  "~"
 ]
 
 const anyCodeUnit = FastCheck.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code))
@@ -69,42 +101,54 @@ const expectUrl = (url: string, origin: string, path: string, query: Readonly<Re
 const cancelPath = (id: string) => `/inventorytriggerjob/${id}`
 
 describe("bad input", () => {
-  it.effect.prop("cancel sends any job id to its own path or rejects it", [jobIdLike], ([id]) =>
-    Effect.gen(function*() {
-      const exit = yield* Effect.exit(BatchJobs.cancel(id))
-      const sent = yield* TestHttpClient.requests
+  it.effect.prop(
+    "cancel sends any job id to its own path or rejects it",
+    [jobIdLike],
+    ([id]) =>
+      Effect.gen(function*() {
+        const exit = yield* Effect.exit(BatchJobs.cancel(id))
+        const sent = yield* TestHttpClient.requests
 
-      if (BatchJob.jobIdPattern.test(id)) {
-        expect(Exit.isSuccess(exit)).toBe(true)
-        expect(sent).toHaveLength(1)
-        expect(sent[0].method).toBe("PUT")
-        expectUrl(sent[0].url, `https://${ciHost}`, cancelPath(id), { cancel: "" })
-      } else {
-        expectInvalidInput(exit, ["jobId"])
-        expect(sent).toHaveLength(0)
-      }
-    }).pipe(Effect.provide(stubLayer(() => TestHttpClient.respond(200)))), { fastCheck: { numRuns } })
+        if (BatchJob.jobIdPattern.test(id)) {
+          expect(Exit.isSuccess(exit)).toBe(true)
+          expect(sent).toHaveLength(1)
+          expect(sent[0].method).toBe("PUT")
+          expectUrl(sent[0].url, `https://${ciHost}`, cancelPath(id), { cancel: "" })
+        } else {
+          expectInvalidInput(exit, ["jobId"])
+          expect(sent).toHaveLength(0)
+        }
+      }).pipe(Effect.provide(stubLayer(() => TestHttpClient.respond(200)))),
+    { fastCheck: { numRuns } }
+  )
 
-  it.effect.prop("describe sends any job id to its own path or rejects it", [jobIdLike], ([id]) =>
-    Effect.gen(function*() {
-      const exit = yield* Effect.exit(BatchJobs.describe(id))
-      const sent = yield* TestHttpClient.requests
+  it.effect.prop(
+    "describe sends any job id to its own path or rejects it",
+    [jobIdLike],
+    ([id]) =>
+      Effect.gen(function*() {
+        const exit = yield* Effect.exit(BatchJobs.describe(id))
+        const sent = yield* TestHttpClient.requests
 
-      if (BatchJob.jobIdPattern.test(id)) {
-        const failure = Exit.isFailure(exit) ? Option.getOrUndefined(Cause.failureOption(exit.cause)) : undefined
-        expect(failure).toBeInstanceOf(BatchJob.BatchJobNotFound)
-        expect(failure instanceof BatchJob.BatchJobNotFound && failure.jobId).toBe(id)
-        expect(failure instanceof BatchJob.BatchJobNotFound && failure.requestId).toBe("REQ-1")
-        expect(sent).toHaveLength(1)
-        expect(sent[0].method).toBe("GET")
-        expectUrl(sent[0].url, `https://${ciHost}`, cancelPath(id), {})
-      } else {
-        expectInvalidInput(exit, ["jobId"])
-        expect(sent).toHaveLength(0)
-      }
-    }).pipe(Effect.provide(stubLayer(() =>
-      xmlOk("<Response><RequestId>REQ-1</RequestId><NonExistJobIds>x</NonExistJobIds></Response>", "REQ-1")
-    ))), { fastCheck: { numRuns } })
+        if (BatchJob.jobIdPattern.test(id)) {
+          const failure = Exit.isFailure(exit) ? Option.getOrUndefined(Cause.failureOption(exit.cause)) : undefined
+          expect(failure).toBeInstanceOf(BatchJob.BatchJobNotFound)
+          expect(failure instanceof BatchJob.BatchJobNotFound && failure.jobId).toBe(id)
+          expect(failure instanceof BatchJob.BatchJobNotFound && failure.requestId).toBe("REQ-1")
+          expect(sent).toHaveLength(1)
+          expect(sent[0].method).toBe("GET")
+          expectUrl(sent[0].url, `https://${ciHost}`, cancelPath(id), {})
+        } else {
+          expectInvalidInput(exit, ["jobId"])
+          expect(sent).toHaveLength(0)
+        }
+      }).pipe(
+        Effect.provide(stubLayer(() =>
+          xmlOk("<Response><RequestId>REQ-1</RequestId><NonExistJobIds>x</NonExistJobIds></Response>", "REQ-1")
+        ))
+      ),
+    { fastCheck: { numRuns } }
+  )
 
   const labelCharacters = FastCheck.constantFrom(..."abcz019-", ...hostileCharacters)
   const bucketLike = FastCheck.oneof(
@@ -116,32 +160,51 @@ describe("bad input", () => {
     anyText
   )
   const regionLike = FastCheck.oneof(
-    FastCheck.array(FastCheck.string({ unit: labelCharacters, minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 4 })
+    FastCheck.array(FastCheck.string({ unit: labelCharacters, minLength: 1, maxLength: 8 }), {
+      minLength: 1,
+      maxLength: 4
+    })
       .map((parts) => parts.join("-")),
     FastCheck.stringMatching(/^[a-z]{2,4}(-[a-z0-9]{1,10}){1,3}$/),
     anyText
   )
 
-  it.effect.prop("bucket and region reach their own host or are rejected", [bucketLike, regionLike], ([bucket, region]) =>
-    Effect.gen(function*() {
-      const client = yield* Effect.exit(CiClient.make({ ...fixtureOptions, bucket, region }))
-      if (Exit.isFailure(client)) {
-        expectInvalidInput(client, ["bucket", "region"])
-        expect(yield* TestHttpClient.requests).toHaveLength(0)
-        return
-      }
-      yield* BatchJobs.cancel(jobId).pipe(Effect.provideService(CiClient.CiClient, client.value))
-      const sent = yield* TestHttpClient.requests
+  it.effect.prop(
+    "bucket and region reach their own host or are rejected",
+    [bucketLike, regionLike],
+    ([bucket, region]) =>
+      Effect.gen(function*() {
+        const client = yield* Effect.exit(CiClient.make({ ...fixtureOptions, bucket, region }))
+        if (Exit.isFailure(client)) {
+          expectInvalidInput(client, ["bucket", "region"])
+          expect(yield* TestHttpClient.requests).toHaveLength(0)
+          return
+        }
+        yield* BatchJobs.cancel(jobId).pipe(Effect.provideService(CiClient.CiClient, client.value))
+        const sent = yield* TestHttpClient.requests
 
-      expect(sent).toHaveLength(1)
-      expectUrl(sent[0].url, `https://${bucket}.ci.${region}.myqcloud.com`, cancelPath(jobId), { cancel: "" })
-    }).pipe(Effect.provide(TestHttpClient.layer(() => TestHttpClient.respond(200)))), { fastCheck: { numRuns } })
+        expect(sent).toHaveLength(1)
+        expectUrl(sent[0].url, `https://${bucket}.ci.${region}.myqcloud.com`, cancelPath(jobId), { cancel: "" })
+      }).pipe(Effect.provide(TestHttpClient.layer(() => TestHttpClient.respond(200)))),
+    { fastCheck: { numRuns } }
+  )
 
   const endpointParts = (tail: FastCheck.Arbitrary<string>) =>
     FastCheck.tuple(
       FastCheck.constantFrom("http", "https", "HTTP", "ftp", "file", "javascript", "ws", ""),
       FastCheck.constantFrom("://", "://", "://", ":/", ":", ":\\\\", "://user@", "://a:b@", ":///"),
-      FastCheck.constantFrom("127.0.0.1", "localhost", "example.com", "[::1]", "0x7f.1", "a..b", "xn--nxasmq6b", "", "%41", "ex ample"),
+      FastCheck.constantFrom(
+        "127.0.0.1",
+        "localhost",
+        "example.com",
+        "[::1]",
+        "0x7f.1",
+        "a..b",
+        "xn--nxasmq6b",
+        "",
+        "%41",
+        "ex ample"
+      ),
       FastCheck.constantFrom("", ":8080", ":0", ":65536", ":abc", ":"),
       tail
     ).map((parts) => parts.join(""))
@@ -161,42 +224,52 @@ describe("bad input", () => {
     anyText
   )
 
-  it.effect.prop("an endpoint is used as its own origin or rejected", [endpointLike], ([endpoint]) =>
-    Effect.gen(function*() {
-      const client = yield* Effect.exit(CiClient.make({ ...fixtureOptions, endpoint }))
-      if (Exit.isFailure(client)) {
-        expectInvalidInput(client, ["endpoint"])
-        expect(yield* TestHttpClient.requests).toHaveLength(0)
-        return
-      }
-      yield* BatchJobs.cancel(jobId).pipe(Effect.provideService(CiClient.CiClient, client.value))
-      const sent = yield* TestHttpClient.requests
-      const origin = new URL(endpoint).origin
+  it.effect.prop(
+    "an endpoint is used as its own origin or rejected",
+    [endpointLike],
+    ([endpoint]) =>
+      Effect.gen(function*() {
+        const client = yield* Effect.exit(CiClient.make({ ...fixtureOptions, endpoint }))
+        if (Exit.isFailure(client)) {
+          expectInvalidInput(client, ["endpoint"])
+          expect(yield* TestHttpClient.requests).toHaveLength(0)
+          return
+        }
+        yield* BatchJobs.cancel(jobId).pipe(Effect.provideService(CiClient.CiClient, client.value))
+        const sent = yield* TestHttpClient.requests
+        const origin = new URL(endpoint).origin
 
-      expect(client.value.endpoint).toBe(origin)
-      expect(sent).toHaveLength(1)
-      expectUrl(sent[0].url, origin, cancelPath(jobId), { cancel: "" })
-    }).pipe(Effect.provide(TestHttpClient.layer(() => TestHttpClient.respond(200)))), { fastCheck: { numRuns } })
+        expect(client.value.endpoint).toBe(origin)
+        expect(sent).toHaveLength(1)
+        expectUrl(sent[0].url, origin, cancelPath(jobId), { cancel: "" })
+      }).pipe(Effect.provide(TestHttpClient.layer(() => TestHttpClient.respond(200)))),
+    { fastCheck: { numRuns } }
+  )
 
   const listFilters = FastCheck.record(
     { name: anyText, workflowId: anyText, nextToken: anyText, jobId: jobIdLike },
     { requiredKeys: [] }
   )
 
-  it.effect.prop("list filters stay query values of the list path or are rejected", [listFilters], ([filters]) =>
-    Effect.gen(function*() {
-      const exit = yield* Effect.exit(BatchJobs.list(filters))
-      const sent = yield* TestHttpClient.requests
+  it.effect.prop(
+    "list filters stay query values of the list path or are rejected",
+    [listFilters],
+    ([filters]) =>
+      Effect.gen(function*() {
+        const exit = yield* Effect.exit(BatchJobs.list(filters))
+        const sent = yield* TestHttpClient.requests
 
-      if (Exit.isFailure(exit)) {
-        expectInvalidInput(exit, Object.keys(filters))
-        expect(sent).toHaveLength(0)
-        return
-      }
-      expect(sent).toHaveLength(1)
-      expect(sent[0].method).toBe("GET")
-      expectUrl(sent[0].url, `https://${ciHost}`, "/inventorytriggerjob", filters)
-    }).pipe(Effect.provide(stubLayer(() => xmlOk("<Response><RequestId>REQ-1</RequestId></Response>")))), {
-    fastCheck: { numRuns }
-  })
+        if (Exit.isFailure(exit)) {
+          expectInvalidInput(exit, Object.keys(filters))
+          expect(sent).toHaveLength(0)
+          return
+        }
+        expect(sent).toHaveLength(1)
+        expect(sent[0].method).toBe("GET")
+        expectUrl(sent[0].url, `https://${ciHost}`, "/inventorytriggerjob", filters)
+      }).pipe(Effect.provide(stubLayer(() => xmlOk("<Response><RequestId>REQ-1</RequestId></Response>")))),
+    {
+      fastCheck: { numRuns }
+    }
+  )
 })

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "@effect/vitest"
 import * as Emulator from "@effect-cos/emulator/Emulator"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as ChildProcess from "node:child_process"
@@ -30,7 +30,11 @@ const cosCi = (args: ReadonlyArray<string>, env: Record<string, string> = secret
     const child = ChildProcess.execFile(
       process.execPath,
       [bin, "--log-level", "all", ...args],
-      { cwd: repositoryRoot, env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env }, timeout: childTimeoutMillis },
+      {
+        cwd: repositoryRoot,
+        env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env },
+        timeout: childTimeoutMillis
+      },
       (error, stdout, stderr) => {
         let code: number | null = 0
         if (error !== null) {
@@ -43,7 +47,9 @@ const cosCi = (args: ReadonlyArray<string>, env: Record<string, string> = secret
     return Effect.sync(() => child.kill())
   })
 
-const connection = (emulator: { readonly url: string }) => ["--bucket", bucket, "--region", region, "--endpoint", emulator.url]
+const connection = (
+  emulator: { readonly url: string }
+) => ["--bucket", bucket, "--region", region, "--endpoint", emulator.url]
 
 /** Finds a loopback port with nothing listening on it. */
 const closedPort = Effect.async<number>((resume) => {
@@ -65,7 +71,11 @@ describe.concurrent("cos-ci output", () => {
         const jobIds: Array<string> = []
         for (const faultCase of injected) {
           const job = yield* emulator.seedJob({ state: "Running" })
-          yield* emulator.injectFault({ fault: faultCase.inject!, path: `/inventorytriggerjob/${job.jobId}`, times: Infinity })
+          yield* emulator.injectFault({
+            fault: faultCase.inject!,
+            path: `/inventorytriggerjob/${job.jobId}`,
+            times: Infinity
+          })
           jobIds.push(job.jobId)
         }
 

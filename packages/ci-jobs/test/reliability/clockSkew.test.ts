@@ -1,9 +1,9 @@
-import { describe, expect, it } from "@effect/vitest"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import * as Emulator from "@effect-cos/emulator/Emulator"
 import * as CiClient from "@effect-cos/http/CiClient"
 import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -96,9 +96,18 @@ describe("signing clock", () => {
   for (
     const [name, reply] of [
       ["an empty 503", TestHttpClient.respond(503, { headers: { date: hourAhead } })],
-      ["503 SlowDown", TestHttpClient.respond(503, { body: errorXml("SlowDown", "slow down"), headers: { date: hourAhead } })],
-      ["403 AccessDenied", TestHttpClient.respond(403, { body: errorXml("AccessDenied", "Access Denied."), headers: { date: hourAhead } })],
-      ["400 InvalidArgument", TestHttpClient.respond(400, { body: errorXml("InvalidArgument", "bad"), headers: { date: hourAhead } })]
+      [
+        "503 SlowDown",
+        TestHttpClient.respond(503, { body: errorXml("SlowDown", "slow down"), headers: { date: hourAhead } })
+      ],
+      [
+        "403 AccessDenied",
+        TestHttpClient.respond(403, { body: errorXml("AccessDenied", "Access Denied."), headers: { date: hourAhead } })
+      ],
+      [
+        "400 InvalidArgument",
+        TestHttpClient.respond(400, { body: errorXml("InvalidArgument", "bad"), headers: { date: hourAhead } })
+      ]
     ] as const
   ) {
     it.effect(`keeps the clock after ${name} with a skewed Date`, () =>
@@ -132,7 +141,10 @@ describe("signing clock", () => {
           expect(Either.isRight(second)).toBe(true)
           expect(starts).toStrictEqual([fixtureKeyTimeStart, fixtureKeyTimeStart])
         }).pipe(Effect.provide(stubLayer(
-          (_, index) => index === 0 ? TestHttpClient.respond(403, { body: errorXml(code, message), headers }) : TestHttpClient.respond(200),
+          (_, index) =>
+            index === 0
+              ? TestHttpClient.respond(403, { body: errorXml(code, message), headers })
+              : TestHttpClient.respond(200),
           { retrySchedule: Schedule.stop }
         ))))
     }
@@ -159,7 +171,10 @@ describe("signing clock", () => {
       // The first three requests all fail with the same skew, as they would when sent together.
       (_, index) =>
         index < 3 ?
-          TestHttpClient.respond(403, { body: errorXml("RequestTimeTooSkewed", "too skewed"), headers: { date: hourAhead } }) :
+          TestHttpClient.respond(403, {
+            body: errorXml("RequestTimeTooSkewed", "too skewed"),
+            headers: { date: hourAhead }
+          }) :
           TestHttpClient.respond(200),
       { retrySchedule: Schedule.stop }
     ))))

@@ -11,7 +11,9 @@ import { faultCases, httpClients, runCase, timeBoundMillis } from "./matrix.js"
 const testName = (fault: string) => fault.replaceAll("`", "")
 
 const requestIdOf = (result: Either.Either<{ readonly requestId: string | undefined }, { readonly _tag: string }>) =>
-  Either.isRight(result) ? result.right.requestId : (result.left as { readonly requestId?: string | undefined }).requestId
+  Either.isRight(result)
+    ? result.right.requestId
+    : (result.left as { readonly requestId?: string | undefined }).requestId
 
 describe.concurrent("fault matrix", () => {
   for (const client of httpClients) {

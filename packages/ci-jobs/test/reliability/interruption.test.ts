@@ -1,6 +1,6 @@
-import { describe, expect, it } from "@effect/vitest"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import * as CiClient from "@effect-cos/http/CiClient"
+import { describe, expect, it } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -116,7 +116,11 @@ describe.concurrent("interruption", () => {
         const started = Date.now()
         const exit = yield* Fiber.interrupt(fiber)
         const interruptMillis = Date.now() - started
-        const afterInterrupt = yield* awaitStats(server, (stats) => stats.openWithRequest === 0, requestSocketCloseMillis)
+        const afterInterrupt = yield* awaitStats(
+          server,
+          (stats) => stats.openWithRequest === 0,
+          requestSocketCloseMillis
+        )
         const afterGrace = yield* awaitStats(server, (stats) => stats.open === 0, allSocketsCloseMillis)
 
         expect(inFlight).toMatchObject({ requests: 1, openWithRequest: 1 })

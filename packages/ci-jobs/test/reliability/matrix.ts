@@ -1,12 +1,12 @@
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import type * as HttpClient from "@effect/platform/HttpClient"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import type * as BatchJob from "@effect-cos/ci-jobs/BatchJob"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import * as Emulator from "@effect-cos/emulator/Emulator"
 import * as CiClient from "@effect-cos/http/CiClient"
 import type * as CiError from "@effect-cos/http/CiError"
 import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -239,10 +239,11 @@ export const timeBoundMillis = (faultCase: FaultCase): number =>
   faultCase.timedOutAttempts * timeoutMillis + (faultCase.attempts - 1) * retrySpacingMillis + slackMillis
 
 /** The HTTP clients the matrix runs over. */
-export const httpClients: ReadonlyArray<{ readonly name: string; readonly layer: Layer.Layer<HttpClient.HttpClient> }> = [
-  { name: "fetch", layer: FetchHttpClient.layer },
-  { name: "node:http", layer: NodeHttpClient.layer }
-]
+export const httpClients: ReadonlyArray<{ readonly name: string; readonly layer: Layer.Layer<HttpClient.HttpClient> }> =
+  [
+    { name: "fetch", layer: FetchHttpClient.layer },
+    { name: "node:http", layer: NodeHttpClient.layer }
+  ]
 
 /** Reduces a cancel's result to its {@link Outcome}. */
 export const outcomeOf = (result: Either.Either<BatchJob.CancelResult, BatchJobs.CancelError>): Outcome => {

@@ -135,7 +135,9 @@ const soakNumbers = (soak: MeasuredSoak, language: Language): ReadonlyArray<stri
     return [
       `| jobs | faults injected | outcomes | requests | time | heap used (before / peak / after GC) | RSS (before / peak / after GC) |`,
       `| --- | --- | --- | --- | --- | --- | --- |`,
-      `| ${count(report.jobs)} | ${faults.SlowDown} \`SlowDown\`, ${faults.Reset} reset, ${faults.Empty503} empty 503 | ` +
+      `| ${
+        count(report.jobs)
+      } | ${faults.SlowDown} \`SlowDown\`, ${faults.Reset} reset, ${faults.Empty503} empty 503 | ` +
       `${count(report.cancelled)} cancelled, ${report.rejected} rejected as finished | ${count(report.requests)} | ` +
       `${seconds} s, ${rate}/s | ` +
       `${mebibytes(before.heapUsed)} / ${mebibytes(peak.heapUsed)} / ${mebibytes(after.heapUsed)} | ` +
@@ -145,7 +147,9 @@ const soakNumbers = (soak: MeasuredSoak, language: Language): ReadonlyArray<stri
   return [
     `| 作业数 | 注入的故障 | 结果 | 请求数 | 时间 | 已用堆（之前 / 峰值 / GC 之后） | RSS（之前 / 峰值 / GC 之后） |`,
     `| --- | --- | --- | --- | --- | --- | --- |`,
-    `| ${count(report.jobs)} | ${faults.SlowDown} 次 \`SlowDown\`、${faults.Reset} 次重置、${faults.Empty503} 次空 503 | ` +
+    `| ${
+      count(report.jobs)
+    } | ${faults.SlowDown} 次 \`SlowDown\`、${faults.Reset} 次重置、${faults.Empty503} 次空 503 | ` +
     `${count(report.cancelled)} 个已取消，${report.rejected} 个因已结束被拒绝 | ${count(report.requests)} | ` +
     `${seconds} s，每秒 ${rate} 个 | ` +
     `${mebibytes(before.heapUsed)} / ${mebibytes(peak.heapUsed)} / ${mebibytes(after.heapUsed)} | ` +
@@ -186,7 +190,9 @@ Generated on ${parts.machine.date} by \`pnpm reliability\`, on ${describeMachine
 
 Each row cancels one running job with \`BatchJobs.cancel\` on a fresh emulator that injects the fault into every
 request. The client's per-attempt timeout is ${timeoutMillis / 1_000} s and its retry schedule is
-\`Schedule.spaced("${retrySpacingMillis} millis")\` with ${retries} retries, so it makes at most ${retries + 1} attempts.
+\`Schedule.spaced("${retrySpacingMillis} millis")\` with ${retries} retries, so it makes at most ${
+    retries + 1
+  } attempts.
 
 - *attempts*: the requests the emulator received. In the clock rows the second request is the re-send after
   the clock correction, not a retry.
@@ -267,7 +273,11 @@ const chineseReport = (parts: ReportParts) =>
 ## 故障矩阵
 
 每一行在一个新的模拟器上用 \`BatchJobs.cancel\` 取消一个运行中的作业，模拟器对每个请求注入该故障。客户端的单次超时为
-${timeoutMillis / 1_000} 秒，重试策略为 \`Schedule.spaced("${retrySpacingMillis} millis")\` 加 ${retries} 次重试，因此最多发送 ${retries + 1} 次。
+${
+    timeoutMillis / 1_000
+  } 秒，重试策略为 \`Schedule.spaced("${retrySpacingMillis} millis")\` 加 ${retries} 次重试，因此最多发送 ${
+    retries + 1
+  } 次。
 
 - *请求次数*：模拟器收到的请求数。时钟相关的两行中，第二个请求是校正时钟后的重发，不是重试。
 - *时间上限*：测试允许的最长时间，即每次应当超时的尝试各计一次单次超时，加上重试等待和 ${slackMillis / 1_000} 秒余量。
@@ -330,7 +340,9 @@ export const runMatrix = Effect.gen(function*() {
       measured[client.name] = run.elapsedMillis
       const where = `${faultCase.fault} over ${client.name}`
       if (JSON.stringify(run.outcome) !== JSON.stringify(faultCase.expected)) {
-        mismatches.push(`${where}: outcome ${JSON.stringify(run.outcome)}, expected ${JSON.stringify(faultCase.expected)}`)
+        mismatches.push(
+          `${where}: outcome ${JSON.stringify(run.outcome)}, expected ${JSON.stringify(faultCase.expected)}`
+        )
       }
       if (run.requests.length !== faultCase.attempts) {
         mismatches.push(`${where}: ${run.requests.length} requests, expected ${faultCase.attempts}`)

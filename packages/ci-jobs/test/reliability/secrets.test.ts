@@ -1,8 +1,8 @@
-import { describe, expect, it } from "@effect/vitest"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import * as CiClient from "@effect-cos/http/CiClient"
 import * as Credentials from "@effect-cos/http/Credentials"
 import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
@@ -47,12 +47,16 @@ const expiringSoon = () => new Date(Date.now() + 60_000)
 
 describe.concurrent("secrets in rejected input and credentials", () => {
   it.live("an invalid job id", () =>
-    Effect.map(failureOf(BatchJobs.cancel("../x")), (outcome) =>
-      expectNoLeak(outcome, { _tag: "CiInvalidInput", field: "jobId" })))
+    Effect.map(
+      failureOf(BatchJobs.cancel("../x")),
+      (outcome) => expectNoLeak(outcome, { _tag: "CiInvalidInput", field: "jobId" })
+    ))
 
   it.live("an invalid list filter", () =>
-    Effect.map(failureOf(BatchJobs.list({ name: "\ud800" })), (outcome) =>
-      expectNoLeak(outcome, { _tag: "CiInvalidInput", field: "name" })))
+    Effect.map(
+      failureOf(BatchJobs.list({ name: "\ud800" })),
+      (outcome) => expectNoLeak(outcome, { _tag: "CiInvalidInput", field: "name" })
+    ))
 
   it.live("a session token that cannot be sent", () =>
     Effect.map(

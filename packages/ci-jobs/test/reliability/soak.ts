@@ -1,8 +1,8 @@
-import type * as HttpClient from "@effect/platform/HttpClient"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import * as Emulator from "@effect-cos/emulator/Emulator"
 import * as CiClient from "@effect-cos/http/CiClient"
 import * as CiRetry from "@effect-cos/http/CiRetry"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -99,7 +99,9 @@ const expectedTrace = (job: PlannedJob): ReadonlyArray<string> => {
 }
 
 const traceEntry = (request: Emulator.ReceivedRequest): string =>
-  `${request.method} ${request.fault === "Reset" || request.fault === "Reply" ? request.fault : request.code ?? request.status}`
+  `${request.method} ${
+    request.fault === "Reset" || request.fault === "Reply" ? request.fault : request.code ?? request.status
+  }`
 
 const jobIdOf = (request: Emulator.ReceivedRequest): string => request.url.split("?")[0].split("/")[2] ?? ""
 
@@ -185,7 +187,9 @@ export const runSoak = (options: SoakOptions): Effect.Effect<SoakReport, Emulato
       if (Either.isRight(result)) {
         cancelled += 1
         if (job.finished || lastPut?.status !== 200 || stored !== "Cancel") {
-          problems.push(`${job.jobId}: reported cancelled, but the emulator sent ${lastPut?.status} and stores ${stored}`)
+          problems.push(
+            `${job.jobId}: reported cancelled, but the emulator sent ${lastPut?.status} and stores ${stored}`
+          )
         }
       } else {
         const error = result.left

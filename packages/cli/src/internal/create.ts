@@ -1,19 +1,13 @@
+import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
+import { CiInvalidInput } from "@effect-cos/http/CiError"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as FileSystem from "@effect/platform/FileSystem"
-import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
-import { CiInvalidInput } from "@effect-cos/http/CiError"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as StreamConsumers from "node:stream/consumers"
 import { clientLayer, connection } from "./connection.js"
-import {
-  type CreateFlags,
-  flagOfField,
-  requestFlagNames,
-  requestFromFlags,
-  requestFromJson
-} from "./createRequest.js"
+import { type CreateFlags, flagOfField, requestFlagNames, requestFromFlags, requestFromJson } from "./createRequest.js"
 import { printJob } from "./describe.js"
 import { type OutputFormat, outputOption, printErrorLine } from "./output.js"
 import { type CommandError, CommandFailed, printFailure, reportFailures, UsageError } from "./report.js"

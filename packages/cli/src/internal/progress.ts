@@ -50,4 +50,3 @@ export const makeProgress = (label: string, total: number): Effect.Effect<Progre
       finish: Effect.sync(() => output.stderr("\r\u001b[K"))
     }
   })
-

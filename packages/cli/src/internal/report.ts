@@ -1,7 +1,7 @@
-import * as HelpDoc from "@effect/cli/HelpDoc"
-import * as ValidationError from "@effect/cli/ValidationError"
 import type * as BatchJob from "@effect-cos/ci-jobs/BatchJob"
 import type * as CiError from "@effect-cos/http/CiError"
+import * as HelpDoc from "@effect/cli/HelpDoc"
+import * as ValidationError from "@effect/cli/ValidationError"
 import * as ConfigError from "effect/ConfigError"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
@@ -103,8 +103,7 @@ const missingSettings = (error: ConfigError.ConfigError): ReadonlyArray<string> 
   }
 }
 
-const credentialsHint =
-  "Set COS_SECRET_ID and COS_SECRET_KEY, and COS_SESSION_TOKEN for temporary credentials. " +
+const credentialsHint = "Set COS_SECRET_ID and COS_SECRET_KEY, and COS_SESSION_TOKEN for temporary credentials. " +
   "The TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY and TENCENTCLOUD_SESSION_TOKEN names work too."
 
 const configLines = (error: ConfigError.ConfigError): ReadonlyArray<string> => {
@@ -353,9 +352,9 @@ export const printFailure = (format: OutputFormat, error: CommandError): Effect.
  *
  * @internal
  */
-export const reportFailures = (format: OutputFormat) =>
-<A, R>(effect: Effect.Effect<A, CommandError, R>): Effect.Effect<A, CommandFailed, R> =>
-  Effect.catchAll(effect, (error) =>
-    error instanceof CommandFailed ?
-      Effect.fail(error) :
-      Effect.flatMap(printFailure(format, error), (exitCode) => Effect.fail(new CommandFailed({ exitCode }))))
+export const reportFailures =
+  (format: OutputFormat) => <A, R>(effect: Effect.Effect<A, CommandError, R>): Effect.Effect<A, CommandFailed, R> =>
+    Effect.catchAll(effect, (error) =>
+      error instanceof CommandFailed ?
+        Effect.fail(error) :
+        Effect.flatMap(printFailure(format, error), (exitCode) => Effect.fail(new CommandFailed({ exitCode }))))

@@ -1,8 +1,8 @@
+import type * as BatchJob from "@effect-cos/ci-jobs/BatchJob"
+import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import type * as BatchJob from "@effect-cos/ci-jobs/BatchJob"
-import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
@@ -45,8 +45,10 @@ const makeStatusPrinter = (format: OutputFormat) =>
       return Effect.void
     }
     const status = statusText(job)
-    return Effect.flatMap(Ref.getAndSet(lastStatus, status), (previous) =>
-      previous === status ? Effect.void : printErrorLine(`batch job ${job.jobId}: ${status}`))
+    return Effect.flatMap(
+      Ref.getAndSet(lastStatus, status),
+      (previous) => previous === status ? Effect.void : printErrorLine(`batch job ${job.jobId}: ${status}`)
+    )
   })
 
 /** @internal */

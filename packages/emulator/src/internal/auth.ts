@@ -53,7 +53,11 @@ const checkSecurityToken = (
     return fail(403, "AccessDenied", `The ${securityTokenHeader} header is missing; temporary credentials need it.`)
   }
   if (!constantTimeEqual(token, Redacted.value(credential.sessionToken))) {
-    return fail(403, "AccessDenied", `The ${securityTokenHeader} header is invalid for SecretId ${credential.secretId}.`)
+    return fail(
+      403,
+      "AccessDenied",
+      `The ${securityTokenHeader} header is invalid for SecretId ${credential.secretId}.`
+    )
   }
   return Effect.void
 }
@@ -94,7 +98,9 @@ const checkLists = (
   const missingParameter = parsed.urlParamList.find((name) => !requestParameters.has(name))
   if (missingParameter !== undefined) {
     return Effect.fail(
-      signatureDoesNotMatch(`q-url-param-list names "${missingParameter}", but the request has no such query parameter.`)
+      signatureDoesNotMatch(
+        `q-url-param-list names "${missingParameter}", but the request has no such query parameter.`
+      )
     )
   }
   return Effect.void
@@ -133,7 +139,9 @@ const checkSignature = (
   const sentHeaderList = parsed.headerList.join(";")
   if (computed.headerList !== sentHeaderList) {
     return Effect.fail(
-      signatureDoesNotMatch(`q-header-list must be sorted and unique: expected "${computed.headerList}", got "${sentHeaderList}".`)
+      signatureDoesNotMatch(
+        `q-header-list must be sorted and unique: expected "${computed.headerList}", got "${sentHeaderList}".`
+      )
     )
   }
   const sentUrlParamList = parsed.urlParamList.join(";")

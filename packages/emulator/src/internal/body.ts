@@ -29,7 +29,8 @@ const entityTooLarge = (detail: string): CiError =>
   new CiError({
     status: 400,
     code: "EntityTooLarge",
-    message: `${detail} exceeds the limit of ${maxBodyBytes} bytes; the emulator closes the connection without reading the rest.`,
+    message:
+      `${detail} exceeds the limit of ${maxBodyBytes} bytes; the emulator closes the connection without reading the rest.`,
     headers: closeConnection
   })
 

@@ -1,6 +1,6 @@
 import * as Effect from "effect/Effect"
 import type * as Emulator from "../Emulator.js"
-import { invalidArgument, type CiError } from "./response.js"
+import { type CiError, invalidArgument } from "./response.js"
 
 /**
  * The fields of a job taken from a create request.

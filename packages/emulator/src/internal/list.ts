@@ -133,7 +133,9 @@ const parseTime = (name: string, value: string | undefined): Effect.Effect<numbe
   const millis = parseCiTime(value)
   if (millis === undefined) {
     return Effect.fail(
-      invalidArgument(`${name} must have the form %Y-%m-%dT%H:%M:%S%z, such as 2022-02-25T12:00:00+0800, got "${value}"`)
+      invalidArgument(
+        `${name} must have the form %Y-%m-%dT%H:%M:%S%z, such as 2022-02-25T12:00:00+0800, got "${value}"`
+      )
     )
   }
   return Effect.succeed(millis)
@@ -197,7 +199,11 @@ export const parseListQuery = (
 
 const workflowIdsOf = (job: Emulator.Job): ReadonlyArray<string> => {
   const value = job.operation["WorkflowIds"]
-  const texts = typeof value === "string" ? [value] : Array.isArray(value) ? value.filter((item) => typeof item === "string") : []
+  const texts = typeof value === "string"
+    ? [value]
+    : Array.isArray(value)
+    ? value.filter((item) => typeof item === "string")
+    : []
   return texts.flatMap((text) => text.split(",").map((id) => id.trim()))
 }
 

@@ -2,7 +2,8 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Crypto from "node:crypto"
 import { parseCreateRequest } from "./jobRequest.js"
-import { listJobs, PageTokens, parseListQuery } from "./list.js"
+import type { PageTokens } from "./list.js"
+import { listJobs, parseListQuery } from "./list.js"
 import { CiError, invalidArgument, type Success } from "./response.js"
 import type { JobStore } from "./store.js"
 import type { Target } from "./target.js"
@@ -46,7 +47,11 @@ const create = (context: RouteContext, request: RouteRequest): Effect.Effect<Suc
   Effect.gen(function*() {
     if (request.body.length === 0) {
       return yield* Effect.fail(
-        new CiError({ status: 400, code: "MissingContent", message: "The request body is empty; send a <Request> document." })
+        new CiError({
+          status: 400,
+          code: "MissingContent",
+          message: "The request body is empty; send a <Request> document."
+        })
       )
     }
 
@@ -151,7 +156,9 @@ export const route = (context: RouteContext, request: RouteRequest): Effect.Effe
     case "PUT":
       return target.query.some(([name]) => name === "cancel")
         ? cancel(context, jobId)
-        : Effect.fail(invalidArgument("A PUT on a job must carry the cancel sub-resource: PUT /inventorytriggerjob/<jobId>?cancel."))
+        : Effect.fail(
+          invalidArgument("A PUT on a job must carry the cancel sub-resource: PUT /inventorytriggerjob/<jobId>?cancel.")
+        )
     default:
       return Effect.fail(methodNotAllowed(method, ["GET", "PUT"]))
   }

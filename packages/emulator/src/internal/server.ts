@@ -6,7 +6,7 @@ import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
 import type { AddressInfo, Socket } from "node:net"
 import * as Emulator from "../Emulator.js"
-import { authenticate, type AuthConfig } from "./auth.js"
+import { type AuthConfig, authenticate } from "./auth.js"
 import { type Body, checkDeclaredLength, readBody } from "./body.js"
 import { Connections } from "./connections.js"
 import { checkRule, FaultQueue, resetMidBody, sendReply, stallMidBody } from "./faults.js"
@@ -323,7 +323,11 @@ const handle = (
       }
       return Effect.logError("Request handler failed", cause).pipe(
         Effect.zipRight(Effect.sync(() => {
-          const error = new CiError({ status: 500, code: "InternalError", message: "The emulator failed to handle the request; see its error log." })
+          const error = new CiError({
+            status: 500,
+            code: "InternalError",
+            message: "The emulator failed to handle the request; see its error log."
+          })
           writeError(state, response, newRequestId(state.config.auth.now()), error)
         }))
       )
@@ -334,7 +338,10 @@ const listen = (server: Http.Server, port: number): Effect.Effect<number, Emulat
   Effect.async<number, Emulator.EmulatorStartError>((resume) => {
     const onError = (error: Error) =>
       resume(Effect.fail(
-        new Emulator.EmulatorStartError({ message: `cannot listen on 127.0.0.1:${port}: ${error.message}`, cause: error })
+        new Emulator.EmulatorStartError({
+          message: `cannot listen on 127.0.0.1:${port}: ${error.message}`,
+          cause: error
+        })
       ))
     server.once("error", onError)
     server.listen(port, "127.0.0.1", () => {
@@ -368,7 +375,11 @@ const rejectConnect = (
     const requestId = connections.writeErrorAndClose(socket, error)
     const received = receivedFields(request, Buffer.alloc(0))
     if (requestId === undefined) {
-      return record(state, { ...received, status: undefined, code: undefined, fault: undefined }, "the client closed the connection")
+      return record(
+        state,
+        { ...received, status: undefined, code: undefined, fault: undefined },
+        "the client closed the connection"
+      )
     }
     return record(
       state,
@@ -393,9 +404,8 @@ const createServer = (
     runFork(handle(state, connections, request, response))
   }
 
-  const server = Http.createServer({ requireHostHeader: false }, onRequest)
-  // By default node:http ends its side as soon as the client half-closes, which loses the response
-  // to a request still being handled. With this flag it ends the connection after that response.
+  const server = Http.createServer({ requireHostHeader: false }, onRequest) // By default node:http ends its side as soon as the client half-closes, which loses the response
+   // to a request still being handled. With this flag it ends the connection after that response.
   ;(server as Http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true
   server.on("checkContinue", (request, response) => {
     if (checkDeclaredLength(request) === undefined) {

@@ -91,19 +91,23 @@ export class JobStore {
 
   create(fields: NewJob): Emulator.Job {
     const nowMillis = this.now()
-    return this.put({
-      jobId: newJobId(),
-      name: fields.name,
-      type: fields.type,
-      state: "Submitted",
-      creationTime: new Date(nowMillis),
-      code: "Success",
-      message: "",
-      queueId: fields.queueId,
-      tag: fields.tag,
-      input: fields.input,
-      operation: fields.operation
-    }, nowMillis, nowMillis)
+    return this.put(
+      {
+        jobId: newJobId(),
+        name: fields.name,
+        type: fields.type,
+        state: "Submitted",
+        creationTime: new Date(nowMillis),
+        code: "Success",
+        message: "",
+        queueId: fields.queueId,
+        tag: fields.tag,
+        input: fields.input,
+        operation: fields.operation
+      },
+      nowMillis,
+      nowMillis
+    )
   }
 
   /** Throws on a creation time that page tokens cannot carry; the service turns that into a defect. */
@@ -124,22 +128,26 @@ export class JobStore {
     // A seeded Submitted job progresses from its creation time, a Running one from its start time.
     const sinceMillis = state === "Running" && startTime !== undefined ? startTime.getTime() : creationMillis
 
-    return this.put({
-      jobId: seed.jobId ?? newJobId(),
-      name: seed.name ?? "seeded-job",
-      type,
-      state,
-      creationTime,
-      startTime,
-      endTime: seed.endTime ?? (isFinished(state) ? creationTime : undefined),
-      code: seed.code ?? (failed ? failedCode : "Success"),
-      message: seed.message ?? (failed ? failedMessage : ""),
-      progress: seed.progress,
-      queueId: seed.queueId,
-      tag,
-      input: seed.input ?? { prefix: "input/" },
-      operation: seed.operation ?? defaultOperation(seed, type, tag)
-    }, sinceMillis, nowMillis)
+    return this.put(
+      {
+        jobId: seed.jobId ?? newJobId(),
+        name: seed.name ?? "seeded-job",
+        type,
+        state,
+        creationTime,
+        startTime,
+        endTime: seed.endTime ?? (isFinished(state) ? creationTime : undefined),
+        code: seed.code ?? (failed ? failedCode : "Success"),
+        message: seed.message ?? (failed ? failedMessage : ""),
+        progress: seed.progress,
+        queueId: seed.queueId,
+        tag,
+        input: seed.input ?? { prefix: "input/" },
+        operation: seed.operation ?? defaultOperation(seed, type, tag)
+      },
+      sinceMillis,
+      nowMillis
+    )
   }
 
   get(jobId: string): Emulator.Job | undefined {

@@ -15,7 +15,8 @@ const entities: Readonly<Record<string, string>> = {
  * Characters that XML 1.0 does not allow anywhere in a document: C0 controls other than tab, line
  * feed and carriage return, U+FFFE, U+FFFF and unpaired surrogates.
  */
-const forbiddenCharacter = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+const forbiddenCharacter =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 /**
  * Escapes text for an element's content. Characters that XML 1.0 forbids, which can reach a
@@ -33,8 +34,7 @@ export const element = (name: string, content: string): string => `<${name}>${co
 /** @internal */
 export const textElement = (name: string, text: string): string => element(name, escapeText(text))
 
-const isList = (value: Emulator.XmlValue): value is ReadonlyArray<string | Emulator.XmlElement> =>
-  Array.isArray(value)
+const isList = (value: Emulator.XmlValue): value is ReadonlyArray<string | Emulator.XmlElement> => Array.isArray(value)
 
 /**
  * Renders `value` as one element named `name`, or as one element per item when it is a list.

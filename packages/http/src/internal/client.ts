@@ -1,10 +1,10 @@
+import * as Signer from "@effect-cos/signer/Signer"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as UrlParams from "@effect/platform/UrlParams"
-import * as Signer from "@effect-cos/signer/Signer"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -61,7 +61,9 @@ const validateTimeout = (
 const validateRequest = (request: CiClient.CiRequest): Either.Either<CiClient.CiRequest, CiInvalidInput> => {
   for (const segment of request.path) {
     if (segment === "") {
-      return Either.left(new CiInvalidInput({ field: "path", value: request.path.join("/"), reason: "has an empty segment" }))
+      return Either.left(
+        new CiInvalidInput({ field: "path", value: request.path.join("/"), reason: "has an empty segment" })
+      )
     }
     const checked = validateText("path", segment)
     if (Either.isLeft(checked)) {
@@ -257,7 +259,9 @@ export const make = (options: CiClient.CiClientOptions) =>
     const mayHaveToken = internalCredentials.isProvider(options.credentials) ||
       options.credentials.sessionToken !== undefined
     const redactToken = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-      mayHaveToken ? Effect.locallyWith(effect, Headers.currentRedactedNames, (names) => [...names, tokenHeader]) : effect
+      mayHaveToken
+        ? Effect.locallyWith(effect, Headers.currentRedactedNames, (names) => [...names, tokenHeader])
+        : effect
 
     const send = (
       request: CiClient.CiRequest,
@@ -294,7 +298,9 @@ export const make = (options: CiClient.CiClientOptions) =>
 
         const requestId = Either.isRight(result) ? requestIdHeader(result.right.headers) : undefined
         yield* Effect.annotateCurrentSpan(
-          requestId === undefined ? { "ci.attempts": attempts } : { "ci.attempts": attempts, "ci.request_id": requestId }
+          requestId === undefined
+            ? { "ci.attempts": attempts }
+            : { "ci.attempts": attempts, "ci.request_id": requestId }
         )
         const exchanged = yield* result
         return { status: exchanged.status, headers: exchanged.headers, body: exchanged.body, requestId }

@@ -6,8 +6,8 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
-import type * as Credentials from "../Credentials.js"
 import { CiCredentialsError, CiInvalidInput } from "../CiError.js"
+import type * as Credentials from "../Credentials.js"
 
 // Both values are sent in headers: the SecretId inside the Authorization value, where "&", "=" and
 // ";" would add or split fields, and the token as a header of its own.
@@ -21,7 +21,9 @@ const tokenPattern = /^[\x21-\x7e]+$/
  *
  * @internal
  */
-export const validate = (credentials: Credentials.Credentials): Either.Either<Credentials.Credentials, CiInvalidInput> => {
+export const validate = (
+  credentials: Credentials.Credentials
+): Either.Either<Credentials.Credentials, CiInvalidInput> => {
   if (credentials.secretId.length === 0) {
     return Either.left(new CiInvalidInput({ field: "secretId", value: "", reason: "must not be empty" }))
   }
@@ -47,7 +49,9 @@ export const validate = (credentials: Credentials.Credentials): Either.Either<Cr
     )
   }
   if (credentials.expiration !== undefined && Number.isNaN(credentials.expiration.getTime())) {
-    return Either.left(new CiInvalidInput({ field: "expiration", value: "Invalid Date", reason: "must be a valid Date" }))
+    return Either.left(
+      new CiInvalidInput({ field: "expiration", value: "Invalid Date", reason: "must be a valid Date" })
+    )
   }
   return Either.right(credentials)
 }

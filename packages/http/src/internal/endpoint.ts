@@ -8,7 +8,8 @@ const bucketPattern = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?-[0-9]+$/
 const regionPattern = /^[a-z]+(?:-[a-z0-9]+)+$/
 const maxLabelLength = 63
 
-const invalid = (field: string, value: string, reason: string) => Either.left(new CiInvalidInput({ field, value, reason }))
+const invalid = (field: string, value: string, reason: string) =>
+  Either.left(new CiInvalidInput({ field, value, reason }))
 
 /** @internal */
 export const validateBucket = (bucket: string): Either.Either<string, CiInvalidInput> => {
@@ -31,7 +32,11 @@ export const validateRegion = (region: string): Either.Either<string, CiInvalidI
     return invalid("region", region, `must be 1 to ${maxLabelLength} characters`)
   }
   if (!regionPattern.test(region)) {
-    return invalid("region", region, "must be a region id such as \"ap-guangzhou\": lower-case letters, digits and \"-\"")
+    return invalid(
+      "region",
+      region,
+      "must be a region id such as \"ap-guangzhou\": lower-case letters, digits and \"-\""
+    )
   }
   return Either.right(region)
 }

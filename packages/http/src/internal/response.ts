@@ -163,7 +163,10 @@ const redactOptional = (text: string | undefined, secrets: ReadonlyArray<string>
  *
  * @internal
  */
-export const redactSecrets = (error: CiServiceError | CiHttpError, exchange: Exchange): CiServiceError | CiHttpError => {
+export const redactSecrets = (
+  error: CiServiceError | CiHttpError,
+  exchange: Exchange
+): CiServiceError | CiHttpError => {
   const secrets = (exchange.sentSecrets ?? []).filter((secret) => secret !== "")
   if (secrets.length === 0) {
     return error

@@ -1,5 +1,5 @@
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Signer from "@effect-cos/signer/Signer"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import { CiInvalidInput } from "../CiError.js"
