@@ -21,6 +21,7 @@ import * as internalCredentials from "./credentials.js"
 import { buildUrl, resolveEndpoint, validateBucket, validateRegion, validateText } from "./endpoint.js"
 import { classify, type Exchange, redactSecrets, requestIdHeader } from "./response.js"
 import { securityTokenHeader, signRequest } from "./signing.js"
+import { timeoutFail } from "./timeout.js"
 import { fromHttpClientError, readBody } from "./transport.js"
 
 /** @internal */
@@ -198,16 +199,14 @@ export const make = (options: CiClient.CiClientOptions) =>
       }).pipe(
         // The timeout covers connecting, the headers and the whole body; when it fires the
         // request fiber is interrupted, which aborts the underlying connection.
-        Effect.timeoutFail({
-          duration: settings.timeout,
-          onTimeout: () =>
+        (exchanged) =>
+          timeoutFail(exchanged, settings.timeout, () =>
             new CiTransportError({
               reason: "Timeout",
               method: request.method,
               url: request.url,
               description: `no complete response within ${Duration.format(settings.timeout)}`
-            })
-        }),
+            })),
         Effect.catchTags({
           RequestError: (error: HttpClientError.RequestError) =>
             Effect.fail(fromHttpClientError(error, request.method, request.url)),
