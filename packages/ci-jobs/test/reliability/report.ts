@@ -145,7 +145,7 @@ const soakNumbers = (soak: MeasuredSoak, language: Language): ReadonlyArray<stri
     ]
   }
   return [
-    `| 作业数 | 注入的故障 | 结果 | 请求数 | 时间 | 已用堆（之前 / 峰值 / GC 之后） | RSS（之前 / 峰值 / GC 之后） |`,
+    `| 任务数 | 注入的故障 | 结果 | 请求数 | 时间 | 已用堆（之前 / 峰值 / GC 之后） | RSS（之前 / 峰值 / GC 之后） |`,
     `| --- | --- | --- | --- | --- | --- | --- |`,
     `| ${
       count(report.jobs)
@@ -211,9 +211,11 @@ Notes:
 - *connection reset after the headers* uses the emulator's \`ResetMidBody\` fault: the status, the headers and
   half the body, then a TCP reset 50 ms later. *no answer at all* uses \`Hang\`, which reads the request and
   sends nothing.
-- With temporary credentials, the emulator's \`SignatureDoesNotMatch\` message quotes the signed headers, the
-  session token among them. The client replaces the token, the \`Authorization\` value and its
-  \`q-signature\` with \`<redacted>\` in every error it builds from a response.
+- A server or proxy can quote the headers it received in an error message, the session token among them.
+  The emulator replaces the token with \`<redacted>\` in its own \`SignatureDoesNotMatch\` message, so
+  \`packages/http/test/echoedSecrets.test.ts\` uses stub replies that quote the token, its encoded form and the
+  \`Authorization\` value. The client replaces each of them with \`<redacted>\` in every error it builds from a
+  response.
 
 ## Other checks
 
@@ -272,7 +274,7 @@ const chineseReport = (parts: ReportParts) =>
 
 ## 故障矩阵
 
-每一行在一个新的模拟器上用 \`BatchJobs.cancel\` 取消一个运行中的作业，模拟器对每个请求注入该故障。客户端的单次超时为
+每一行在一个新的模拟器上用 \`BatchJobs.cancel\` 取消一个运行中的任务，模拟器对每个请求注入该故障。客户端的单次超时为
 ${
     timeoutMillis / 1_000
   } 秒，重试策略为 \`Schedule.spaced("${retrySpacingMillis} millis")\` 加 ${retries} 次重试，因此最多发送 ${
@@ -282,7 +284,7 @@ ${
 - *请求次数*：模拟器收到的请求数。时钟相关的两行中，第二个请求是校正时钟后的重发，不是重试。
 - *时间上限*：测试允许的最长时间，即每次应当超时的尝试各计一次单次超时，加上重试等待和 ${slackMillis / 1_000} 秒余量。
 - 最后两列是一次运行的实测时间，分别使用 \`FetchHttpClient\` 和 \`NodeHttpClient.layer\`（node:http）。
-- 测试还会检查：成功后作业处于 \`Cancel\` 状态，失败后仍为 \`Running\`；每个完整到达的响应都在结果中留下了请求 ID。
+- 测试还会检查：成功后任务处于 \`Cancel\` 状态，失败后仍为 \`Running\`；每个完整到达的响应都在结果中留下了请求 ID。
 
 ${parts.table}
 
@@ -291,22 +293,23 @@ ${parts.table}
 - 404 和 403 不重试。携带 \`InternalError\` 的 \`<Error>\` 文档的 200 响应会重试，因为 CI 曾以这种方式返回服务端故障。
 - *响应头之后、响应体中途连接被重置* 使用模拟器的 \`ResetMidBody\` 故障：先发送状态码、响应头和一半响应体，50 毫秒后
   发送 TCP 重置。*完全没有应答* 使用 \`Hang\`，它读取请求后什么也不发送。
-- 使用临时密钥时，模拟器的 \`SignatureDoesNotMatch\` 消息会引用签名的请求头，其中包括会话令牌。客户端根据响应构造的
-  每个错误中，令牌、\`Authorization\` 值及其 \`q-signature\` 都会被替换为 \`<redacted>\`。
+- 服务器或代理可能在错误消息中引用它收到的请求头，其中包括会话令牌。模拟器在它自己的 \`SignatureDoesNotMatch\`
+  消息中把令牌替换为 \`<redacted>\`，所以 \`packages/http/test/echoedSecrets.test.ts\` 使用引用了令牌、令牌的编码形式和
+  \`Authorization\` 值的桩响应。客户端根据响应构造的每个错误中，这些内容都会被替换为 \`<redacted>\`。
 
 ## 其他检查
 
 以下每一项都是 \`packages/ci-jobs/test/reliability\` 中的测试，随 \`pnpm test\` 运行。
 
 - **并发请求下的时钟偏差**（\`clockSkew.test.ts\`）：在不允许重试的情况下，8 个取消请求同时发往时钟快一小时的模拟器，
-  再对慢一小时的模拟器做一次。每个取消都成功，模拟器对每个作业恰好收到两个请求：一个按本地时钟签名、被拒绝的请求，
+  再对慢一小时的模拟器做一次。每个取消都成功，模拟器对每个任务恰好收到两个请求：一个按本地时钟签名、被拒绝的请求，
   以及一个按模拟器时钟签名的重发。之后的调用直接使用校正后的时钟签名。使用桩 \`HttpClient\` 的测试表明：不带时钟偏差
   错误码的错误（空 503、\`SlowDown\`、\`AccessDenied\`、\`InvalidArgument\`）即使 \`Date\` 相差一小时也不会改变签名时钟；
   \`Date\` 缺失、为空或无法解析的时钟偏差错误也不会。
 - **中断**（\`interruption.test.ts\`）：分别通过 fetch 和 node:http，中断一个正在等待永不应答的服务器的取消请求。服务器在
   2 秒内看到该请求的连接关闭，8 秒后没有任何连接仍然打开，调用启动的纤程也都已结束。因超时而结束的尝试同样如此。
   fetch（Node 20.20.2 中的 undici 6.24.1）在中止后会打开一个不承载请求的备用连接，并在空闲 4 秒后关闭它，所以第二个上限是 8 秒。
-- **错误输入**（\`badInput.test.ts\`）：属性测试，每项运行 300 次，输入为任意字符串形式的作业 ID（cancel 和 describe）、
+- **错误输入**（\`badInput.test.ts\`）：属性测试，每项运行 300 次，输入为任意字符串形式的任务 ID（cancel 和 describe）、
   存储桶和地域、endpoint，以及 list 的过滤条件（\`name\`、\`workflowId\`、\`nextToken\`、\`jobId\`）。每次要么向配置的主机
   发送一个请求，路径是该操作自己的路径，查询参数恰好是它自己的参数；要么在发送任何内容之前以指明字段的
   \`CiInvalidInput\` 失败。没有任何一次以缺陷（defect）结束。
@@ -319,14 +322,14 @@ ${parts.table}
 
 ## 浸泡测试
 
-\`soak.test.ts\` 取消 400 个作业。\`pnpm soak\` 运行长版本，下表由 \`pnpm reliability\` 运行得到：通过 \`cancelMany\` 以并发度
-${parts.soakConcurrency}（它接受的最大值）经 fetch 取消作业。5% 的作业在第一个请求上遇到一次临时故障（依次为 \`SlowDown\`、连接重置或
-空 503），2% 的作业已经结束，因此模拟器会拒绝取消它们。运行会检查：每个作业恰好有一个结果，只报告一次且按输入顺序；
+\`soak.test.ts\` 取消 400 个任务。\`pnpm soak\` 运行长版本，下表由 \`pnpm reliability\` 运行得到：通过 \`cancelMany\` 以并发度
+${parts.soakConcurrency}（它接受的最大值）经 fetch 取消任务。5% 的任务在第一个请求上遇到一次临时故障（依次为 \`SlowDown\`、连接重置或
+空 503），2% 的任务已经结束，因此模拟器会拒绝取消它们。运行会检查：每个任务恰好有一个结果，只报告一次且按输入顺序；
 每个结果都与模拟器收到的请求及其保存的状态一致；GC 之后堆比运行前最多大 ${growthLimit}。
 
 ${parts.soakTable}
 
-峰值中包括同一进程内模拟器的请求日志和作业。
+峰值中包括同一进程内模拟器的请求日志和任务。
 `
 
 /** Runs every case over every client, one at a time, and returns the timings and every mismatch. */
