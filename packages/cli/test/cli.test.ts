@@ -73,7 +73,9 @@ describe("cos-ci", () => {
     Effect.gen(function*() {
       const outcome = yield* cosCi(["jobs", "cancel", "b1", ...bucketArgs], { env: {} })
       expect(outcome.code).toBe(2)
-      expect(outcome.stderr).toContain("error: COS_SECRET_ID (or TENCENTCLOUD_SECRET_ID) is not set")
+      expect(outcome.stderr).toContain(
+        "error: COS_SECRET_ID and COS_SECRET_KEY (or TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY) are not set\n"
+      )
     }))
 
   it.live("exits 2 for an invalid bucket", () =>
@@ -98,7 +100,7 @@ describe("cos-ci", () => {
       const outcome = yield* cosCi(["jobs", "cancel", "b1", ...bucketArgs], { env: { COS_SECRET_ID: "AKIDEXAMPLE" } })
       expect(outcome.code).toBe(2)
       expect(outcome.stderr).toBe(
-        "error: COS_SECRET_KEY (or TENCENTCLOUD_SECRET_KEY) is not set\n" +
+        "error: COS_SECRET_KEY (or TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY) is not set\n" +
           "Set COS_SECRET_ID and COS_SECRET_KEY, and COS_SESSION_TOKEN for temporary credentials. " +
           "The TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY and TENCENTCLOUD_SESSION_TOKEN names work too.\n"
       )

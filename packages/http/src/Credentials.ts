@@ -92,17 +92,19 @@ export const refreshing: <E, R>(
 ) => Effect.Effect<Provider, never, R> = internal.refreshing
 
 /**
- * Reads credentials from `Config`. Each value comes from the variable of this library, else from
- * the one Tencent Cloud's own tools read:
+ * Reads credentials from `Config`: the variables of this library when its SecretId and SecretKey
+ * are both set, else the ones Tencent Cloud's own tools read. The three values always come from
+ * the same family, so a session token is never sent with the key of another.
  *
- * | value | read from |
- * | --- | --- |
- * | SecretId | `COS_SECRET_ID`, else `TENCENTCLOUD_SECRET_ID` |
- * | SecretKey | `COS_SECRET_KEY`, else `TENCENTCLOUD_SECRET_KEY` |
- * | session token (optional) | `COS_SESSION_TOKEN`, else `TENCENTCLOUD_SESSION_TOKEN` |
+ * | value | first choice | else |
+ * | --- | --- | --- |
+ * | SecretId | `COS_SECRET_ID` | `TENCENTCLOUD_SECRET_ID` |
+ * | SecretKey | `COS_SECRET_KEY` | `TENCENTCLOUD_SECRET_KEY` |
+ * | session token (optional) | `COS_SESSION_TOKEN` | `TENCENTCLOUD_SESSION_TOKEN` |
  *
- * A missing SecretId or SecretKey is a `ConfigError` that names both variables. Pass `names` to read
- * other variables instead, with no fallback.
+ * When neither family is complete, the `ConfigError` names the missing variables of both. Pass
+ * `names` to read other variables instead (the ones not given keep their `COS_*` name), with no
+ * fallback.
  *
  * @since 0.1.0
  * @category constructors

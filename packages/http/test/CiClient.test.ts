@@ -98,6 +98,7 @@ describe("CiClient", () => {
       ["timeout", { timeout: 0 }],
       ["timeout", { timeout: -5 }],
       ["timeout", { timeout: Duration.infinity }],
+      ["timeout", { timeout: "25 days" }],
       ["secretId", { credentials: { secretId: "", secretKey: Redacted.make(secretKey) } }],
       ["secretId", { credentials: { secretId: "AKID&q-signature=0", secretKey: Redacted.make(secretKey) } }],
       ["secretKey", { credentials: { secretId: "AKIDEXAMPLE", secretKey: Redacted.make("") } }],
@@ -307,6 +308,21 @@ describe("CiClient", () => {
         }).pipe(Effect.provide(stubLayer(() => TestHttpClient.respond(200), {
           transformClient: HttpClient.mapRequest(HttpClientRequest.setHeader(name, value))
         }))))
+    }
+
+    for (const segment of [".", ".."]) {
+      it.effect(`rejects a ${JSON.stringify(segment)} path segment before sending`, () =>
+        Effect.gen(function*() {
+          const error = yield* Effect.flip(send({ method: "GET", path: ["inventorytriggerjob", segment] }))
+          expect(error).toStrictEqual(
+            new CiInvalidInput({
+              field: "path",
+              value: `inventorytriggerjob/${segment}`,
+              reason: `has a "${segment}" segment`
+            })
+          )
+          expect(yield* requests).toHaveLength(0)
+        }).pipe(Effect.provide(stubLayer(() => TestHttpClient.respond(200)))))
     }
 
     it.effect("rejects a path segment with a lone surrogate before sending", () =>

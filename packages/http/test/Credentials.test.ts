@@ -199,6 +199,40 @@ describe("Credentials", () => {
       }))
   })
 
+  describe("a provider of your own", () => {
+    for (
+      const [name, credentials, reason] of [
+        [
+          "a SecretId that would add a field",
+          { secretId: "AKID&q-signature=0", secretKey: Redacted.make("k") },
+          "the provider returned Invalid secretId \"AKID&q-signature=0\": " +
+          "must be printable ASCII without spaces, \"&\", \"=\" or \";\""
+        ],
+        [
+          "an empty SecretKey",
+          { secretId: "AKIDTEMP", secretKey: Redacted.make("") },
+          "the provider returned Invalid secretKey \"\": must not be empty"
+        ]
+      ] as const
+    ) {
+      it.effect(`is checked: ${name} fails without a request`, () =>
+        Effect.gen(function*() {
+          const provider: Credentials.Provider = Credentials.fromStatic(credentials)
+          const layer = TestHttpClient.layerCiClient(() => TestHttpClient.respond(200), {
+            ...options,
+            credentials: provider
+          })
+          const { error, sent } = yield* Effect.gen(function*() {
+            const error = yield* Effect.flip(cancel)
+            return { error, sent: yield* requests }
+          }).pipe(Effect.provide(layer))
+
+          expect(error).toStrictEqual(new CiCredentialsError({ reason }))
+          expect(sent).toHaveLength(0)
+        }))
+    }
+  })
+
   describe("token header", () => {
     const token = {
       secretId: "AKIDEXAMPLE",
@@ -255,13 +289,34 @@ describe("Credentials", () => {
       Effect.gen(function*() {
         const credentials = yield* Credentials.config().pipe(withConfig([
           ["COS_SECRET_ID", "AKIDCOS"],
+          ["COS_SECRET_KEY", "cos-key"],
+          ["TENCENTCLOUD_SECRET_ID", "AKIDTENCENT"],
+          ["TENCENTCLOUD_SECRET_KEY", "tencent-key"]
+        ]))
+        expect(credentials.secretId).toBe("AKIDCOS")
+        expect(Redacted.value(credentials.secretKey)).toBe("cos-key")
+      }))
+
+    it.effect("never mixes the two families", () =>
+      Effect.gen(function*() {
+        // An incomplete COS_* set falls back to the whole TENCENTCLOUD_* set, token included.
+        const fallback = yield* Credentials.config().pipe(withConfig([
+          ["COS_SECRET_ID", "AKIDCOS"],
           ["TENCENTCLOUD_SECRET_ID", "AKIDTENCENT"],
           ["TENCENTCLOUD_SECRET_KEY", "tencent-key"],
           ["TENCENTCLOUD_SESSION_TOKEN", "tencent-token"]
         ]))
-        expect(credentials.secretId).toBe("AKIDCOS")
-        expect(Redacted.value(credentials.secretKey)).toBe("tencent-key")
-        expect(credentials.sessionToken && Redacted.value(credentials.sessionToken)).toBe("tencent-token")
+        // A complete COS_* set ignores a stray TENCENTCLOUD_* token.
+        const own = yield* Credentials.config().pipe(withConfig([
+          ["COS_SECRET_ID", "AKIDCOS"],
+          ["COS_SECRET_KEY", "cos-key"],
+          ["TENCENTCLOUD_SESSION_TOKEN", "tencent-token"]
+        ]))
+
+        expect(fallback.secretId).toBe("AKIDTENCENT")
+        expect(Redacted.value(fallback.secretKey)).toBe("tencent-key")
+        expect(fallback.sessionToken && Redacted.value(fallback.sessionToken)).toBe("tencent-token")
+        expect(own.sessionToken).toBeUndefined()
       }))
 
     it.effect("leaves the session token out when neither variable is set", () =>

@@ -86,17 +86,32 @@ const requestIdLine = (requestId: string | undefined): ReadonlyArray<string> =>
   requestId === undefined ? [] : [`request id: ${requestId}`]
 
 /** Collects the names of the settings a `ConfigError` reports as missing. */
-const missingSettings = (error: ConfigError.ConfigError): ReadonlyArray<string> => {
+interface MissingSetting {
+  /** The variable, or the variables and their alternatives, such as `A and B (or C and D)`. */
+  readonly text: string
+  readonly plural: boolean
+}
+
+const joinAnd = (names: ReadonlyArray<string>): string =>
+  names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`
+
+/** Collects what a `ConfigError` reports as missing, keeping alternatives together. */
+const missingSettings = (error: ConfigError.ConfigError): ReadonlyArray<MissingSetting> => {
   switch (error._op) {
     case "MissingData":
-      return [error.path.join(".")]
+      return [{ text: error.path.join("."), plural: false }]
     case "And":
       return [...missingSettings(error.left), ...missingSettings(error.right)]
     case "Or": {
-      // A value read from one variable, else another: either one would do.
+      // Values read from one set of variables, else another: either set would do.
       const left = missingSettings(error.left)
       const right = missingSettings(error.right)
-      return left.length > 0 && right.length > 0 ? [`${left.join(", ")} (or ${right.join(", ")})`] : [...left, ...right]
+      if (left.length === 0 || right.length === 0) {
+        return [...left, ...right]
+      }
+      const first = joinAnd(left.map((setting) => setting.text))
+      const second = joinAnd(right.map((setting) => setting.text))
+      return [{ text: `${first} (or ${second})`, plural: left.length > 1 }]
     }
     default:
       return []
@@ -108,10 +123,10 @@ const credentialsHint = "Set COS_SECRET_ID and COS_SECRET_KEY, and COS_SESSION_T
 
 const configLines = (error: ConfigError.ConfigError): ReadonlyArray<string> => {
   // Credentials are the only settings read from Config alone, so name the variables to set.
-  const missing = [...new Set(missingSettings(error))]
+  const missing = missingSettings(error)
   if (missing.length > 0) {
     return [
-      ...missing.map((name) => `error: ${name} is not set`),
+      ...missing.map((setting) => `error: ${setting.text} ${setting.plural ? "are" : "is"} not set`),
       credentialsHint
     ]
   }
@@ -254,7 +269,7 @@ export const errorJson = (error: CommandError): Record<string, unknown> => {
     return base("UsageError", validationMessage(error))
   }
   if (ConfigError.isConfigError(error)) {
-    const missing = [...new Set(missingSettings(error))]
+    const missing = missingSettings(error).map((setting) => setting.text)
     return missing.length > 0 ?
       { ...base("MissingCredentials", `Not set: ${missing.join(", ")}. ${credentialsHint}`), missing } :
       base("ConfigError", String(error))

@@ -14,7 +14,13 @@ import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
 import * as Crypto from "node:crypto"
 import type * as CiClient from "../CiClient.js"
-import { CiInvalidInput, type CiRequestError, type CiServiceError, CiTransportError } from "../CiError.js"
+import {
+  CiCredentialsError,
+  CiInvalidInput,
+  type CiRequestError,
+  type CiServiceError,
+  CiTransportError
+} from "../CiError.js"
 import * as CiRetry from "../CiRetry.js"
 import type * as Credentials from "../Credentials.js"
 import * as internalCredentials from "./credentials.js"
@@ -26,6 +32,8 @@ import { fromHttpClientError, readBody } from "./transport.js"
 
 /** @internal */
 export const defaultTimeout: Duration.Duration = Duration.seconds(30)
+
+const maxTimeoutMillis = 2 ** 31 - 1
 
 /**
  * A skew smaller than this is within the precision of the `Date` header plus network delay, and
@@ -56,6 +64,12 @@ const validateTimeout = (
       new CiInvalidInput({ field: "timeout", value: String(timeout), reason: "must be a positive, finite duration" })
     )
   }
+  // Timers hold at most 2^31 - 1 milliseconds; a longer wait would fire at once.
+  if (Duration.toMillis(duration.value) > maxTimeoutMillis) {
+    return Either.left(
+      new CiInvalidInput({ field: "timeout", value: String(timeout), reason: "must be at most 24 days" })
+    )
+  }
   return Either.right(duration.value)
 }
 
@@ -64,6 +78,12 @@ const validateRequest = (request: CiClient.CiRequest): Either.Either<CiClient.Ci
     if (segment === "") {
       return Either.left(
         new CiInvalidInput({ field: "path", value: request.path.join("/"), reason: "has an empty segment" })
+      )
+    }
+    // URL parsing resolves these, so the request would go to another path than the one signed for.
+    if (segment === "." || segment === "..") {
+      return Either.left(
+        new CiInvalidInput({ field: "path", value: request.path.join("/"), reason: `has a "${segment}" segment` })
       )
     }
     const checked = validateText("path", segment)
@@ -155,10 +175,17 @@ export const make = (options: CiClient.CiClientOptions) =>
     const retrySchedule = options.retrySchedule ?? CiRetry.defaultSchedule
     const tokenHeader = options.securityTokenHeader ?? defaultTokenHeader(endpoint, settings)
 
-    // Fixed credentials are checked once, here; a provider's are checked each time they are fetched.
-    const credentials: Credentials.Provider = internalCredentials.isProvider(options.credentials) ?
-      options.credentials :
-      internalCredentials.fromStatic(yield* internalCredentials.validate(options.credentials))
+    // Fixed credentials are checked once, here. A provider's are checked each time they are fetched,
+    // because whatever it returns is written into the Authorization header.
+    const getCredentials: Effect.Effect<Credentials.Credentials, CiCredentialsError> =
+      internalCredentials.isProvider(options.credentials) ?
+        Effect.flatMap(options.credentials.get, (fetched) =>
+          Either.match(internalCredentials.validate(fetched), {
+            onLeft: (invalid) =>
+              Effect.fail(new CiCredentialsError({ reason: `the provider returned ${invalid.message}` })),
+            onRight: Effect.succeed
+          })) :
+        Effect.succeed(yield* internalCredentials.validate(options.credentials))
 
     // Difference between the server's clock and ours, learned from clock-skew errors. Shared by
     // every call of this client, so one correction serves all later requests.
@@ -175,7 +202,7 @@ export const make = (options: CiClient.CiClientOptions) =>
         if (Either.isLeft(url)) {
           return request
         }
-        const current = yield* credentials.get
+        const current = yield* getCredentials
         const now = yield* Clock.currentTimeMillis
         const offset = yield* Ref.get(clockOffset)
         return yield* signRequest(request, url.right, { ...current, tokenHeader }, (now + offset) / 1000)

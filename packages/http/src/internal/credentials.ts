@@ -127,25 +127,40 @@ export const refreshing = <E, R>(
     return { get }
   })
 
-/** @internal */
-export const config = (
-  names: { readonly secretId?: string; readonly secretKey?: string; readonly sessionToken?: string } = {}
-): Config.Config<Credentials.Credentials> => {
-  // Our own names win; the TENCENTCLOUD_* names are the ones Tencent Cloud's own tools read.
-  const read = (name: string | undefined, own: string, tencent: string): Config.Config<string> =>
-    name === undefined ? Config.string(own).pipe(Config.orElse(() => Config.string(tencent))) : Config.string(name)
-
-  return Config.all({
-    secretId: read(names.secretId, "COS_SECRET_ID", "TENCENTCLOUD_SECRET_ID"),
-    secretKey: Config.redacted(read(names.secretKey, "COS_SECRET_KEY", "TENCENTCLOUD_SECRET_KEY")),
-    sessionToken: Config.option(
-      Config.redacted(read(names.sessionToken, "COS_SESSION_TOKEN", "TENCENTCLOUD_SESSION_TOKEN"))
-    )
+const keyPair = (names: {
+  readonly secretId: string
+  readonly secretKey: string
+  readonly sessionToken: string
+}): Config.Config<Credentials.Credentials> =>
+  Config.all({
+    secretId: Config.string(names.secretId),
+    secretKey: Config.redacted(names.secretKey),
+    sessionToken: Config.option(Config.redacted(names.sessionToken))
   }).pipe(
     Config.map(({ secretId, secretKey, sessionToken }) => ({
       secretId,
       secretKey,
       sessionToken: Option.getOrUndefined(sessionToken)
     }))
+  )
+
+/** @internal */
+export const config = (
+  names: { readonly secretId?: string; readonly secretKey?: string; readonly sessionToken?: string } = {}
+): Config.Config<Credentials.Credentials> => {
+  const own = { secretId: "COS_SECRET_ID", secretKey: "COS_SECRET_KEY", sessionToken: "COS_SESSION_TOKEN" }
+  if (names.secretId !== undefined || names.secretKey !== undefined || names.sessionToken !== undefined) {
+    return keyPair({ ...own, ...names })
+  }
+  // The whole set comes from one family of names, so that a token is never sent with another key's
+  // SecretKey. Our own names win; TENCENTCLOUD_* are the ones Tencent Cloud's own tools read.
+  return keyPair(own).pipe(
+    Config.orElse(() =>
+      keyPair({
+        secretId: "TENCENTCLOUD_SECRET_ID",
+        secretKey: "TENCENTCLOUD_SECRET_KEY",
+        sessionToken: "TENCENTCLOUD_SESSION_TOKEN"
+      })
+    )
   )
 }
