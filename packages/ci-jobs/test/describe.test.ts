@@ -88,6 +88,14 @@ describe("BatchJobs.describe", () => {
       xmlOk(`<Response><RequestId>REQ-NONE</RequestId><NonExistJobIds>${jobId}</NonExistJobIds></Response>`, "REQ-NONE")
     ))))
 
+  it.effect("takes the not-found request id from the body when no header has one", () =>
+    Effect.gen(function*() {
+      const { result } = yield* describeOutcome()
+      expect(failure(result)).toStrictEqual(new BatchJobNotFound({ jobId, requestId: "REQ-BODY" }))
+    }).pipe(Effect.provide(stubLayer(() =>
+      xmlOk(`<Response><RequestId>REQ-BODY</RequestId><NonExistJobIds>${jobId}</NonExistJobIds></Response>`)
+    ))))
+
   it.effect("rejects the details of another job", () =>
     Effect.gen(function*() {
       const { result } = yield* describeOutcome()

@@ -361,6 +361,6 @@ describe("cos-ci", () => {
 
       expect(outcome.code).toBe(0)
       expect(JSON.parse(outcome.stdout)).toMatchObject({ results: [{ jobId: job.jobId, cancelled: true }] })
-      expect(outcome.stderr).toContain("retrying if the schedule allows")
+      expect(outcome.stderr).toContain("CI request failed, retrying")
     }).pipe(Effect.scoped))
 })

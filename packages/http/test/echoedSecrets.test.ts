@@ -7,8 +7,8 @@ import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import { errorXml, jobId, options, runWithClock, stubLayer } from "./fixtures.js"
 
-// A server or proxy can quote what it received. The emulator's SignatureDoesNotMatch message, for
-// one, contains the signed headers, session token included. Errors must not pass such quotes on.
+// A server or proxy can quote what it received, such as the signed headers of a request, session
+// token included. Errors must not pass such quotes on.
 
 const token = "Token+/=with-encoded-characters"
 

@@ -6,7 +6,7 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
-import { BatchJobNotFound, BatchJobWaitTimeout, isFinal, jobIdPattern } from "../BatchJob.js"
+import { type BatchJob, BatchJobNotFound, BatchJobWaitTimeout, isFinal, jobIdPattern } from "../BatchJob.js"
 import type * as BatchJobs from "../BatchJobs.js"
 import { decodeJob, parseResponse } from "./decode.js"
 import { invalid, validateInteger } from "./validate.js"
@@ -95,6 +95,11 @@ export const cancel = Effect.fn("BatchJobs.cancel")(function*(jobId: string) {
   return yield* Effect.fail(error)
 })
 
+/** A describe answer that lists the id under NonExistJobIds, with the request id to report. */
+interface NotFound {
+  readonly notFound: string | undefined
+}
+
 /** @internal */
 export const describe = Effect.fn("BatchJobs.describe")(function*(jobId: string) {
   const client = yield* CiClient.CiClient
@@ -102,10 +107,12 @@ export const describe = Effect.fn("BatchJobs.describe")(function*(jobId: string)
   const id = yield* validateJobId(jobId)
 
   const response = yield* client.send({ method: "GET", path: [resource, id] })
-  const result = yield* decodeBody(response, (document) => {
+  const result = yield* decodeBody(response, (document): Either.Either<BatchJob | NotFound, string> => {
     const missing = CiXml.texts(document, "NonExistJobIds").filter((text) => text !== "")
     if (missing.length > 0) {
-      return Either.right(undefined)
+      // The header's request id first, as everywhere else; the body's when no header carried one.
+      const bodyRequestId = CiXml.text(document, "RequestId")
+      return Either.right({ notFound: response.requestId ?? (bodyRequestId === "" ? undefined : bodyRequestId) })
     }
     const details = CiXml.elements(document, "JobsDetail")
     if (details.length !== 1) {
@@ -120,8 +127,8 @@ export const describe = Effect.fn("BatchJobs.describe")(function*(jobId: string)
     )
   })
 
-  if (result === undefined) {
-    return yield* new BatchJobNotFound({ jobId: id, requestId: response.requestId })
+  if ("notFound" in result) {
+    return yield* new BatchJobNotFound({ jobId: id, requestId: result.notFound })
   }
   return result
 })

@@ -275,9 +275,9 @@ export const make = (options: CiClient.CiClientOptions) =>
         return yield* Effect.fail(error)
       })
 
-    const logRetry = (error: CiClient.SendError) =>
-      Effect.logDebug("CI request failed, retrying if the schedule allows").pipe(
-        Effect.annotateLogs({ error: error._tag, message: error.message })
+    const logRetry = (error: CiClient.SendError, attempt: number) =>
+      Effect.logDebug("CI request failed, retrying").pipe(
+        Effect.annotateLogs({ attempt, error: error._tag, failure: error.message })
       )
 
     // Keep the session token out of the HTTP client's span attributes. Fixed credentials without a
@@ -313,11 +313,12 @@ export const make = (options: CiClient.CiClientOptions) =>
         if (Either.isLeft(result) && shouldRetry(result.left)) {
           const driver = yield* Schedule.driver(retrySchedule)
           while (Either.isLeft(result) && shouldRetry(result.left)) {
-            yield* logRetry(result.left)
             const step = yield* Effect.either(driver.next(result.left))
             if (Either.isLeft(step)) {
               break
             }
+            // Logged once the schedule has agreed to another attempt, never for the last failure.
+            yield* logRetry(result.left, attempts + 1)
             result = yield* Effect.either(next)
           }
         }
