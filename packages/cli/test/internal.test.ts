@@ -349,8 +349,28 @@ describe("requestFromJson", () => {
     }))
   })
 
+  it("passes the typed blocks of an independent-node job through", () => {
+    const request = {
+      type: "Job",
+      name: "tc",
+      input: { prefix: "in/" },
+      tag: "Transcode",
+      transcode: { container: { format: "mp4" }, video: { codec: "H.264", bitrate: 1000 } },
+      watermarkTemplateIds: ["tw1", "tw2"],
+      callBackType: "TDMQ",
+      callBackMqConfig: { mqMode: "Queue", mqRegion: "bj", mqName: "jobs" },
+      freeTranscode: "true"
+    }
+    expect(requestFromJson(JSON.stringify(request), "request.json")).toStrictEqual(Either.right(request))
+  })
+
   const cases: ReadonlyArray<readonly [string, string, string]> = [
     ["text that is not JSON", "{", "--from-file: is not valid JSON: "],
+    [
+      "a misspelt MQ setting",
+      "{\"type\":\"Job\",\"name\":\"n\",\"tag\":\"T\",\"callBackMqConfig\":{\"mqQueue\":\"q\"}}",
+      "callBackMqConfig.mqQueue: is not a field of callBackMqConfig; the fields are mqMode, mqRegion, mqName"
+    ],
     ["an array", "[]", "--from-file: must contain one JSON object, a CreateJobRequest"],
     ["a missing type", "{\"name\":\"n\"}", "type: must be \"Workflow\" or \"Job\""],
     [

@@ -229,13 +229,21 @@ const requestFields: Readonly<Record<"Workflow" | "Job", ReadonlyArray<string>>>
     "jobLevel",
     "callBack",
     "callBackFormat",
-    "callBackType"
+    "callBackType",
+    "callBackMqConfig",
+    "transcode",
+    "snapshot",
+    "watermarkTemplateIds",
+    "freeTranscode"
   ]
 }
+// Nested objects whose field names are checked here. transcode and snapshot go to BatchJobs.create
+// whole, which rejects their unknown fields itself.
 const nestedFields: Readonly<Record<string, ReadonlyArray<string>>> = {
   input: ["manifest", "urlFile", "prefix", "object"],
   output: ["region", "bucket", "object"],
-  timeInterval: ["start", "end"]
+  timeInterval: ["start", "end"],
+  callBackMqConfig: ["mqMode", "mqRegion", "mqName"]
 }
 
 const describeValue = (value: unknown): string =>
