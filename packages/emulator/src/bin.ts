@@ -1,6 +1,6 @@
 /**
- * Foreground runner behind `pnpm emulator [--port N]`: starts the emulator on 127.0.0.1, seeds one
- * running job and serves until SIGINT or SIGTERM.
+ * Foreground runner behind `pnpm emulator`: starts the emulator on 127.0.0.1, seeds one running
+ * job and serves until SIGINT or SIGTERM.
  *
  * @since 0.1.0
  */
@@ -13,13 +13,25 @@ import * as Redacted from "effect/Redacted"
 import { parseArgs } from "node:util"
 import * as Emulator from "./Emulator.js"
 
-const usage = `Usage: pnpm emulator [--port N]
+const defaultRunAfterSeconds = 5
+const defaultSucceedAfterSeconds = 30
+
+/** The longest accepted delay, one day. A larger value is more likely milliseconds given as seconds. */
+const maxProgressSeconds = 86_400
+
+const usage = `Usage: pnpm emulator [--port N] [--run-after SECONDS] [--succeed-after SECONDS]
 
 Starts the Tencent Cloud CI batch-job emulator on 127.0.0.1 and logs every request.
 
 Options:
-  --port N    TCP port to listen on, from 0 to 65535 (default 0: a free port)
-  --help      Print this help`
+  --port N                 TCP port to listen on, from 0 to 65535 (default 0: a free port)
+  --run-after SECONDS      Move each Submitted job to Running after this many seconds
+  --succeed-after SECONDS  Move each Running job to Success after this many seconds
+  --help                   Print this help
+
+Jobs change state on their own only when --run-after or --succeed-after is given; the other
+one then takes its default (${defaultRunAfterSeconds} and ${defaultSucceedAfterSeconds} seconds). Without them, only cancel requests
+move a job.`
 
 /** Exit status for invalid command-line arguments, as most Unix tools use. */
 const usageExitCode = 2
@@ -38,6 +50,19 @@ const parsePort = (text: string | undefined): number => {
     return exitWithUsageError(`Invalid --port "${text}": expected an integer from 0 to 65535.`)
   }
   return port
+}
+
+const parseSeconds = (option: string, text: string | undefined, fallback: number): number => {
+  if (text === undefined) {
+    return fallback
+  }
+  const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN
+  if (!(seconds >= 0 && seconds <= maxProgressSeconds)) {
+    return exitWithUsageError(
+      `Invalid ${option} "${text}": expected a number of seconds from 0 to ${maxProgressSeconds}.`
+    )
+  }
+  return seconds
 }
 
 // Ports that fetch refuses to connect to ("bad ports" in the WHATWG Fetch standard), so the
@@ -127,11 +152,26 @@ const fetchBlockedPorts: ReadonlySet<number> = new Set([
   10080
 ])
 
-const parseCommandLine = (): { readonly port: number } => {
-  let values: { readonly port?: string | undefined; readonly help?: boolean | undefined }
+interface CommandLine {
+  readonly port: number
+  readonly progression: Emulator.Progression | false
+}
+
+const parseCommandLine = (): CommandLine => {
+  let values: {
+    readonly port?: string | undefined
+    readonly "run-after"?: string | undefined
+    readonly "succeed-after"?: string | undefined
+    readonly help?: boolean | undefined
+  }
   try {
     values = parseArgs({
-      options: { port: { type: "string" }, help: { type: "boolean" } },
+      options: {
+        port: { type: "string" },
+        "run-after": { type: "string" },
+        "succeed-after": { type: "string" },
+        help: { type: "boolean" }
+      },
       strict: true,
       allowPositionals: false
     }).values
@@ -146,12 +186,27 @@ const parseCommandLine = (): { readonly port: number } => {
   if (fetchBlockedPorts.has(port)) {
     return exitWithUsageError(`Invalid --port "${port}": fetch, which cos-ci uses, refuses to connect to this port.`)
   }
-  return { port }
+
+  const runAfter = values["run-after"]
+  const succeedAfter = values["succeed-after"]
+  const progression: Emulator.Progression | false = runAfter === undefined && succeedAfter === undefined
+    ? false
+    : {
+      submittedMillis: parseSeconds("--run-after", runAfter, defaultRunAfterSeconds) * 1000,
+      runningMillis: parseSeconds("--succeed-after", succeedAfter, defaultSucceedAfterSeconds) * 1000
+    }
+  return { port, progression }
 }
 
-const program = (port: number) =>
+const describeProgression = (progression: Emulator.Progression | false): string =>
+  progression === false
+    ? "Jobs keep their state until they are cancelled."
+    : `Jobs run ${progression.submittedMillis / 1000} s after they are submitted and succeed ` +
+      `${progression.runningMillis / 1000} s after they start running.`
+
+const program = ({ port, progression }: CommandLine) =>
   Effect.gen(function*() {
-    const emulator = yield* Emulator.make({ port })
+    const emulator = yield* Emulator.make({ port, progression })
     const job = yield* emulator.seedJob({ name: "demo-running-job", state: "Running", progress: 40 })
     const credential = emulator.credentials[0]!
 
@@ -163,6 +218,7 @@ const program = (port: number) =>
         `  SecretId:  ${credential.secretId}`,
         `  SecretKey: ${Redacted.value(credential.secretKey)}`,
         "",
+        describeProgression(progression),
         `Seeded a Running job: ${job.jobId}`,
         "Cancel it from another terminal in the repository with:",
         `  COS_SECRET_ID=${credential.secretId} COS_SECRET_KEY=${Redacted.value(credential.secretKey)} \\`,
@@ -186,4 +242,4 @@ const program = (port: number) =>
     Logger.withMinimumLogLevel(LogLevel.Debug)
   )
 
-NodeRuntime.runMain(program(parseCommandLine().port))
+NodeRuntime.runMain(program(parseCommandLine()))

@@ -70,6 +70,24 @@ describe("bin", () => {
       }))
   }
 
+  for (
+    const [args, message] of [
+      [["--run-after", "soon"], "Invalid --run-after \"soon\": expected a number of seconds from 0 to 86400."],
+      [["--succeed-after=-1"], "Invalid --succeed-after \"-1\": expected a number of seconds from 0 to 86400."],
+      [["--succeed-after", "86401"], "Invalid --succeed-after \"86401\": expected a number of seconds from 0 to 86400."]
+    ] as const
+  ) {
+    it.scopedLive(`rejects ${args.join(" ")} with exit code 2 and names the option`, () =>
+      Effect.gen(function*() {
+        const run = yield* spawnScoped(args)
+        const code = yield* waitForExit(run)
+
+        expect(code).toBe(2)
+        expect(run.stderr()).toContain(message)
+        expect(run.stdout()).toBe("")
+      }))
+  }
+
   it.scopedLive("rejects a port that fetch refuses", () =>
     Effect.gen(function*() {
       const run = yield* spawnScoped(["--port", "6000"])
@@ -101,6 +119,7 @@ describe("bin", () => {
       expect(jobId).not.toBeNull()
       expect(output).toContain("SecretId:  AKIDEXAMPLE")
       expect(output).toContain("SecretKey: SECRETKEYEXAMPLE")
+      expect(output).toContain("Jobs keep their state until they are cancelled.")
       expect(output).toContain(
         "  COS_SECRET_ID=AKIDEXAMPLE COS_SECRET_KEY=SECRETKEYEXAMPLE \\\n" +
           `    pnpm -s cos-ci jobs cancel ${jobId![1]} --bucket examplebucket-1250000000 --region ap-guangzhou \\\n` +
@@ -124,5 +143,32 @@ describe("bin", () => {
       const code = yield* waitForExit(run)
       expect(code).toBe(0)
       expect(run.stdout()).toContain("Emulator stopped.")
+    }))
+
+  it.scopedLive("moves jobs on their own with --succeed-after, keeping the default --run-after", () =>
+    Effect.gen(function*() {
+      const run = yield* spawnScoped(["--succeed-after", "0.3"])
+      yield* waitForOutput(run, "Press Ctrl+C to stop.")
+
+      const output = run.stdout()
+      expect(output).toContain(
+        "Jobs run 5 s after they are submitted and succeed 0.3 s after they start running."
+      )
+      const port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)![1])
+      const jobId = /Seeded a Running job: (b[0-9a-f]{32})/.exec(output)![1]
+
+      // The seeded job started running when it was seeded, so it has succeeded 0.3 s later.
+      yield* Effect.sleep("600 millis")
+      const now = Math.floor(Date.now() / 1000)
+      const result = yield* sendRaw(
+        port,
+        signRequest(port, {
+          method: "GET",
+          path: `/inventorytriggerjob/${jobId}`,
+          keyTime: { start: now - 60, end: now + 900 }
+        })
+      )
+      expect(result.status).toBe(200)
+      expect(result.body).toContain("<State>Success</State>")
     }))
 })
