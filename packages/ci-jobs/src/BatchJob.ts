@@ -298,6 +298,11 @@ export interface BatchJob {
   readonly userData: string | undefined
   /** The operation the job was created with, `undefined` when CI returned none. */
   readonly operation?: JobOperation | undefined
+  /**
+   * The request id of the describe or create response that returned this job, to quote to Tencent
+   * Cloud support. Jobs from a list page leave it out, because the page carries it.
+   */
+  readonly requestId?: string | undefined
 }
 
 /**

@@ -59,7 +59,7 @@ export const cancel: (jobId: string) => Effect.Effect<BatchJob.CancelResult, Can
 
 /**
  * Reads one batch job: `GET /inventorytriggerjob/<jobId>`. Fails with `BatchJobNotFound` when CI
- * reports the id under `NonExistJobIds`.
+ * reports the id under `NonExistJobIds`. The job's `requestId` is that of the response.
  *
  * @since 0.1.0
  * @category operations
@@ -203,7 +203,8 @@ export type CreateError = CiClient.SendError
  * Every field is checked before anything is sent, and a bad one fails with `CiInvalidInput` naming
  * it (`name`, `input`, `output.bucket`, `transcode.video.width`,
  * `jobParam.Transcode.Container.Format`, ...). Absent optional fields are left out of the body
- * rather than sent empty. The job's `operation` returns the request's operation as CI stored it.
+ * rather than sent empty. The job's `operation` returns the request's operation as CI stored it,
+ * and its `requestId` is that of the response.
  *
  * CI has no idempotency key for this call, so it is retried only after throttling (status 429 or
  * `SlowDown`), which CI returns without starting anything. After a timeout, a reset connection or

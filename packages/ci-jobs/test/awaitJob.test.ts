@@ -30,7 +30,7 @@ describe("BatchJobs.awaitJob", () => {
 
       const job = yield* Fiber.join(fiber)
       const sent = yield* TestHttpClient.requests
-      expect(job).toStrictEqual(batchJob({ jobId, state: "Success" }))
+      expect(job).toStrictEqual(batchJob({ jobId, state: "Success", requestId: `REQ-${jobId}` }))
       expect(sent.map((request) => `${request.method} ${request.url}`)).toStrictEqual([
         `GET ${describeUrl}`,
         `GET ${describeUrl}`,
@@ -46,7 +46,7 @@ describe("BatchJobs.awaitJob", () => {
     Effect.gen(function*() {
       yield* TestClock.setTime(fixtureTimeMillis)
       const job = yield* BatchJobs.awaitJob(jobId)
-      expect(job).toStrictEqual(batchJob({ jobId, state: "Failed" }))
+      expect(job).toStrictEqual(batchJob({ jobId, state: "Failed", requestId: `REQ-${jobId}` }))
       expect(yield* requestCount).toBe(1)
     }).pipe(Effect.provide(stubLayer(() => jobResponse(jobId, "Failed")))))
 

@@ -275,7 +275,8 @@ describe("BatchJobs.create", () => {
           tag: "Transcode",
           input: { manifest: undefined, urlFile: undefined, prefix: "input", object: undefined },
           userData: "this is my inventorytriggerjob",
-          operation: { userData: "this is my inventorytriggerjob" }
+          operation: { userData: "this is my inventorytriggerjob" },
+          requestId: "REQ-CREATE"
         })))
       }).pipe(Effect.provide(stubLayer(created))))
 

@@ -68,9 +68,22 @@ describe("BatchJobs.describe", () => {
         tag: "Transcode",
         input: { manifest: undefined, urlFile: undefined, prefix: "input/", object: undefined },
         userData: " keep spaces ",
-        operation: { userData: " keep spaces " }
+        operation: { userData: " keep spaces " },
+        requestId: "REQ-D"
       })))
     }).pipe(Effect.provide(stubLayer(() => xmlOk(fullDetail)))))
+
+  it.effect("prefers the header request id", () =>
+    Effect.gen(function*() {
+      const { result } = yield* describeOutcome()
+      expect(Either.map(result, (job) => job.requestId)).toStrictEqual(Either.right("REQ-HEADER"))
+    }).pipe(Effect.provide(stubLayer(() => xmlOk(fullDetail, "REQ-HEADER")))))
+
+  it.effect("leaves requestId out when the response has none", () =>
+    Effect.gen(function*() {
+      const { result } = yield* describeOutcome()
+      expect(Either.map(result, (job) => "requestId" in job)).toStrictEqual(Either.right(false))
+    }).pipe(Effect.provide(stubLayer(() => detailWith("")))))
 
   it.effect("keeps a state CI adds later", () =>
     Effect.gen(function*() {

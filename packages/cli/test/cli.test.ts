@@ -186,6 +186,7 @@ describe("cos-ci", () => {
         startTime: new Date("2026-01-02T03:05:00Z")
       })
       const outcome = yield* cosCi(["jobs", "describe", job.jobId, ...bucketArgs, "--endpoint", emulator.url])
+      const [request] = yield* emulator.requests
 
       expect(outcome.stderr).toBe("")
       expect(outcome.code).toBe(0)
@@ -203,7 +204,8 @@ describe("cos-ci", () => {
           "tag:           Transcode\n" +
           "queue id:      p0123456789abcdef\n" +
           "input:         prefix uploads/\n" +
-          "user data:     -\n"
+          "user data:     -\n" +
+          `request id:    ${request.requestId}\n`
       )
     }).pipe(Effect.scoped))
 

@@ -116,7 +116,8 @@ const job: BatchJob.BatchJob = {
   queueId: undefined,
   tag: "Transcode",
   input: { urlFile: "lists/urls.txt" },
-  userData: "a b"
+  userData: "a b",
+  requestId: "REQ-DESCRIBE"
 }
 
 describe("job output", () => {
@@ -135,7 +136,8 @@ describe("job output", () => {
       queueId: null,
       tag: "Transcode",
       input: { manifest: null, urlFile: "lists/urls.txt", prefix: null, object: null },
-      userData: "a b"
+      userData: "a b",
+      requestId: "REQ-DESCRIBE"
     })
   })
 
@@ -143,6 +145,7 @@ describe("job output", () => {
     expect(jobDetailLines(job)).toContain("input:         url file lists/urls.txt")
     expect(jobDetailLines(job)).toContain("user data:     a b")
     expect(jobDetailLines(job)).toContain("ended:         -")
+    expect(jobDetailLines(job)).toContain("request id:    REQ-DESCRIBE")
   })
 
   it("maps final states to exit codes", () => {

@@ -90,8 +90,10 @@ describe("cos-ci jobs create", () => {
         queueId: "p1",
         tag: "Transcode",
         input: { manifest: null, urlFile: null, prefix: "uploads/", object: null },
-        userData: "a b"
+        userData: "a b",
+        requestId: request.requestId
       })
+      expect(request.requestId).toMatch(/^[A-Za-z0-9+/]+=*$/)
       expect(yield* stateOf(emulator, printed.jobId)).toStrictEqual(Option.some("Submitted"))
     }).pipe(Effect.scoped))
 
@@ -292,7 +294,8 @@ describe("cos-ci jobs list", () => {
         tag: null,
         // The emulator's default input for a seeded job.
         input: { manifest: null, urlFile: null, prefix: "input/", object: null },
-        userData: null
+        userData: null,
+        requestId: null
       })
       expect(printed.nextToken).toBeNull()
       expect(printed.truncated).toBe(true)

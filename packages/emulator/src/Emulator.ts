@@ -219,6 +219,11 @@ export interface ReceivedRequest {
   readonly code: string | undefined
   /** The fault applied to this request, if any. */
   readonly fault: Fault["_tag"] | undefined
+  /**
+   * The `x-ci-request-id` the emulator sent. `undefined` when a `Reset`, `Reply`, `StallMidBody`,
+   * `ResetMidBody` or `Hang` fault replaced the response, or when the client left first.
+   */
+  readonly requestId: string | undefined
 }
 
 /**

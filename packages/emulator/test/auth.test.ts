@@ -48,6 +48,21 @@ describe("authorization", () => {
       expect(ids.size).toBe(3)
     }))
 
+  it.scopedLive("request log keeps the request id sent", () =>
+    Effect.gen(function*() {
+      const emulator = yield* startEmulator()
+      const success = yield* sendSigned(emulator, { method: "GET", path: describePath })
+      const failure = yield* sendRaw(emulator.port, { method: "GET", target: describePath })
+
+      const log = yield* emulator.requests
+      expect(log.map((entry) => entry.requestId)).toStrictEqual([
+        success.headers["x-ci-request-id"],
+        failure.headers["x-ci-request-id"]
+      ])
+      expect(expectXmlResponse(success)["RequestId"]).toBe(success.headers["x-ci-request-id"])
+      expect(expectError(failure, 401, "MissingAuthorization")["RequestId"]).toBe(failure.headers["x-ci-request-id"])
+    }))
+
   it.scopedLive("missing Authorization gives MissingAuthorization", () =>
     Effect.gen(function*() {
       const emulator = yield* startEmulator()

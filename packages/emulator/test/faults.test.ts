@@ -97,7 +97,9 @@ describe("faults", () => {
       expect(result.headers["date"]).toBeUndefined()
       expect(result.headers["server"]).toBeUndefined()
       const log = yield* emulator.requests
-      expect(log.map((entry) => [entry.fault, entry.status, entry.code])).toEqual([["Reply", 503, undefined]])
+      expect(log.map((entry) => [entry.fault, entry.status, entry.code, entry.requestId])).toEqual([
+        ["Reply", 503, undefined, undefined]
+      ])
     }))
 
   it.scopedLive("Reply with no body sends Content-Length 0", () =>

@@ -95,6 +95,30 @@ export const cancel = Effect.fn("BatchJobs.cancel")(function*(jobId: string) {
   return yield* Effect.fail(error)
 })
 
+/**
+ * Returns the request id of a successful response: the header's first, else the body's
+ * `<RequestId>`.
+ *
+ * @internal
+ */
+export const responseRequestId = (response: CiClient.CiResponse, document: CiXml.XmlElement): string | undefined => {
+  if (response.requestId !== undefined) {
+    return response.requestId
+  }
+  const bodyRequestId = CiXml.text(document, "RequestId")
+  return bodyRequestId === "" ? undefined : bodyRequestId
+}
+
+/**
+ * Adds the request id of the response a job was read from.
+ *
+ * @internal
+ */
+export const withRequestId = (job: BatchJob, response: CiClient.CiResponse, document: CiXml.XmlElement): BatchJob => {
+  const requestId = responseRequestId(response, document)
+  return requestId === undefined ? job : { ...job, requestId }
+}
+
 /** A describe answer that lists the id under NonExistJobIds, with the request id to report. */
 interface NotFound {
   readonly notFound: string | undefined
@@ -110,9 +134,7 @@ export const describe = Effect.fn("BatchJobs.describe")(function*(jobId: string)
   const result = yield* decodeBody(response, (document): Either.Either<BatchJob | NotFound, string> => {
     const missing = CiXml.texts(document, "NonExistJobIds").filter((text) => text !== "")
     if (missing.length > 0) {
-      // The header's request id first, as everywhere else; the body's when no header carried one.
-      const bodyRequestId = CiXml.text(document, "RequestId")
-      return Either.right({ notFound: response.requestId ?? (bodyRequestId === "" ? undefined : bodyRequestId) })
+      return Either.right({ notFound: responseRequestId(response, document) })
     }
     const details = CiXml.elements(document, "JobsDetail")
     if (details.length !== 1) {
@@ -123,7 +145,8 @@ export const describe = Effect.fn("BatchJobs.describe")(function*(jobId: string)
       Either.filterOrLeft(
         (job) => job.jobId === id,
         (job) => `asked for job ${id}, got JobsDetail of ${job.jobId}`
-      )
+      ),
+      Either.map((job) => withRequestId(job, response, document))
     )
   })
 

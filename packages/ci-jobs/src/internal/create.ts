@@ -6,7 +6,7 @@ import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import type * as BatchJob from "../BatchJob.js"
 import type * as BatchJobs from "../BatchJobs.js"
-import { decodeBody, resource } from "./batchJobs.js"
+import { decodeBody, resource, withRequestId } from "./batchJobs.js"
 import { decodeJob } from "./decode.js"
 import { validateCreateRequest } from "./requestModel.js"
 import { CreateRequest } from "./schema.js"
@@ -42,7 +42,10 @@ export const create = Effect.fn("BatchJobs.create")(function*(request: BatchJobs
   })
   const job: BatchJob.BatchJob = yield* decodeBody(response, (document) => {
     const details = CiXml.elements(document, "JobsDetail")
-    return details.length === 1 ? decodeJob(details[0]) : Either.left(`expected one JobsDetail, got ${details.length}`)
+    if (details.length !== 1) {
+      return Either.left(`expected one JobsDetail, got ${details.length}`)
+    }
+    return Either.map(decodeJob(details[0]), (job) => withRequestId(job, response, document))
   })
   yield* Effect.annotateCurrentSpan("ci.job_id", job.jobId)
   return job

@@ -99,7 +99,8 @@ export const jobDetailLines = (job: BatchJob.BatchJob): ReadonlyArray<string> =>
     ["tag", optionalText(job.tag)],
     ["queue id", optionalText(job.queueId)],
     ["input", formatInput(job.input)],
-    ["user data", optionalText(job.userData)]
+    ["user data", optionalText(job.userData)],
+    ["request id", optionalText(job.requestId)]
   ]
   return fields.map(([label, value]) => `${`${label}:`.padEnd(15)}${value}`)
 }
@@ -131,5 +132,6 @@ export const jobJson = (job: BatchJob.BatchJob) => ({
     prefix: job.input.prefix ?? null,
     object: job.input.object ?? null
   },
-  userData: job.userData ?? null
+  userData: job.userData ?? null,
+  requestId: job.requestId ?? null
 })

@@ -173,7 +173,7 @@ const writeRawError = (state: State, socket: Socket, error: CiError): string => 
   return requestId
 }
 
-/** Appends to the request log and logs one line. `detail` carries the request id and any error message. */
+/** Appends to the request log and logs one line, with the request id and `detail`, such as an error message. */
 const record = (state: State, entry: Emulator.ReceivedRequest, detail = ""): Effect.Effect<void> =>
   Effect.suspend(() => {
     state.log.push(entry)
@@ -184,7 +184,7 @@ const record = (state: State, entry: Emulator.ReceivedRequest, detail = ""): Eff
       entry.status === undefined ? "no response" : String(entry.status),
       entry.code ?? "",
       entry.fault === undefined ? "" : `(fault ${entry.fault})`,
-      detail
+      entry.requestId === undefined ? detail : `request id ${entry.requestId}${detail === "" ? "" : `: ${detail}`}`
     ].filter((part) => part !== "").join(" ")
     return Effect.logDebug(`${entry.method} ${entry.url} -> ${outcome}`)
   })
@@ -195,6 +195,13 @@ interface Incoming {
   readonly headers: Readonly<Record<string, string>>
   readonly body: Buffer
 }
+
+/** Builds the log entry of a request whose response a fault replaced, so the emulator sent no request id of its own. */
+const replacedByFault = (
+  received: ReturnType<typeof receivedFields>,
+  fault: Emulator.Fault["_tag"],
+  status?: number
+): Emulator.ReceivedRequest => ({ ...received, status, code: undefined, fault, requestId: undefined })
 
 /** Authenticates and routes a request that no fault replaced. */
 const respond = (state: State, incoming: Incoming, requestId: string): Effect.Effect<Success, CiError> =>
@@ -233,8 +240,8 @@ const rejectBody = (
     const error = body.error
     yield* record(
       state,
-      { ...receivedFields(request, body.bytes), status: error.status, code: error.code, fault: undefined },
-      `request id ${requestId}: ${error.message}`
+      { ...receivedFields(request, body.bytes), status: error.status, code: error.code, fault: undefined, requestId },
+      error.message
     )
     writeError(state, response, requestId, error)
   })
@@ -262,28 +269,28 @@ const handle = (
     const fault = state.faults.take(incoming.method, rawPathOf(incoming.url))
     switch (fault?._tag) {
       case "Reset": {
-        yield* record(state, { ...received, status: undefined, code: undefined, fault: "Reset" })
+        yield* record(state, replacedByFault(received, "Reset"))
         request.socket.destroy()
         return
       }
       case "Reply": {
-        yield* record(state, { ...received, status: fault.status, code: undefined, fault: "Reply" })
+        yield* record(state, replacedByFault(received, "Reply", fault.status))
         sendReply(response, fault)
         return
       }
       case "StallMidBody": {
-        yield* record(state, { ...received, status: undefined, code: undefined, fault: "StallMidBody" })
+        yield* record(state, replacedByFault(received, "StallMidBody"))
         stallMidBody(response, fault)
         return
       }
       case "ResetMidBody": {
-        yield* record(state, { ...received, status: undefined, code: undefined, fault: "ResetMidBody" })
+        yield* record(state, replacedByFault(received, "ResetMidBody"))
         resetMidBody(response, fault)
         return
       }
       case "Hang": {
         // Nothing is sent. Closing the emulator destroys the connection if the client keeps it open.
-        yield* record(state, { ...received, status: undefined, code: undefined, fault: "Hang" })
+        yield* record(state, replacedByFault(received, "Hang"))
         return
       }
       case "Delay": {
@@ -299,15 +306,14 @@ const handle = (
       const error = outcome.left
       yield* record(
         state,
-        { ...received, status: error.status, code: error.code, fault: faultTag },
-        `request id ${requestId}: ${error.message}`
+        { ...received, status: error.status, code: error.code, fault: faultTag, requestId },
+        error.message
       )
       writeError(state, response, requestId, error)
     } else {
       yield* record(
         state,
-        { ...received, status: outcome.right.status, code: undefined, fault: faultTag },
-        `request id ${requestId}`
+        { ...received, status: outcome.right.status, code: undefined, fault: faultTag, requestId }
       )
       writeSuccess(state, response, requestId, outcome.right)
     }
@@ -377,14 +383,14 @@ const rejectConnect = (
     if (requestId === undefined) {
       return record(
         state,
-        { ...received, status: undefined, code: undefined, fault: undefined },
+        { ...received, status: undefined, code: undefined, fault: undefined, requestId: undefined },
         "the client closed the connection"
       )
     }
     return record(
       state,
-      { ...received, status: error.status, code: error.code, fault: undefined },
-      `request id ${requestId}: ${error.message}`
+      { ...received, status: error.status, code: error.code, fault: undefined, requestId },
+      error.message
     )
   })
 
