@@ -205,6 +205,47 @@ export interface Snapshot {
    * the image format.
    */
   readonly ciParam?: string | undefined
+  /**
+   * With `Interval` mode: when the input is too short for `count` snapshots, switch to `Average`
+   * mode and still take `count` of them.
+   */
+  readonly isCheckCount?: boolean | undefined
+  /** Black-frame detection: with `start` 0, snapshots begin at the first frame that is not black. */
+  readonly isCheckBlack?: boolean | undefined
+  /**
+   * With `isCheckBlack`: the percentage of black pixels, an integer up to 100, from which a frame
+   * counts as black. CI suggests 30 to 100.
+   */
+  readonly blackLevel?: number | undefined
+  /** With `isCheckBlack`: the pixel value, an integer from 0 to 255, up to which a pixel counts as black. */
+  readonly pixelBlackThreshold?: number | undefined
+  /** `OnlySnapshot`, `OnlySprite` or `SnapshotAndSprite`. Sprites are written to `output.spriteObject`. */
+  readonly snapshotOutMode?: "OnlySnapshot" | "OnlySprite" | "SnapshotAndSprite" | (string & {}) | undefined
+  readonly spriteSnapshotConfig?: SpriteSnapshotConfig | undefined
+}
+
+/**
+ * `Snapshot.SpriteSnapshotConfig`: how snapshots are laid out on a sprite sheet. `color`,
+ * `columns` and `lines` are required in a create request.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SpriteSnapshotConfig {
+  /** Height of one cell in pixels, from 8 to 4096. */
+  readonly cellHeight?: number | undefined
+  /** Width of one cell in pixels, from 8 to 4096. CI's default is the snapshot's width. */
+  readonly cellWidth?: number | undefined
+  /** Background color in FFmpeg's color syntax, such as `White` or `0xFFFFFF`. */
+  readonly color?: string | undefined
+  /** Cells per row, from 1 to 10000. */
+  readonly columns?: number | undefined
+  /** Rows, from 1 to 10000. */
+  readonly lines?: number | undefined
+  /** Outer margin of the sheet in pixels, from 0 to 1024. */
+  readonly margin?: number | undefined
+  /** Inner padding in pixels, from 0 to 1024. */
+  readonly padding?: number | undefined
 }
 
 /**
@@ -227,9 +268,20 @@ export interface JobParam {
 }
 
 /**
- * The `Output` of a job's operation as CI returns it. Unlike the request's `JobOutput`, each field
- * may be missing, because a job created by other tools can name its results with other elements,
- * such as `SpriteObject`.
+ * `Output.StreamExtract`: the object one stream of the input is written to.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StreamExtract {
+  /** The stream's index in the input's media info, a non-negative integer. */
+  readonly index?: number | undefined
+  readonly object?: string | undefined
+}
+
+/**
+ * The `Output` of a job's operation as CI returns it. Each field may be missing, because jobs name
+ * their results with different elements.
  *
  * @since 0.1.0
  * @category models
@@ -237,7 +289,14 @@ export interface JobParam {
 export interface JobOperationOutput {
   readonly region?: string | undefined
   readonly bucket?: string | undefined
+  /** The main result, such as the transcoded file or each snapshot. */
   readonly object?: string | undefined
+  /** The sprite sheets of a snapshot job whose `snapshotOutMode` includes sprites. */
+  readonly spriteObject?: string | undefined
+  /** The background audio of a voice separation job. */
+  readonly auObject?: string | undefined
+  /** One object per extracted stream. */
+  readonly streamExtract?: ReadonlyArray<StreamExtract> | undefined
 }
 
 /**

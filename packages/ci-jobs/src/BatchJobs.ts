@@ -125,8 +125,9 @@ export interface JobParamElements {
 }
 
 /**
- * The destination of an independent-node job's results. `object` may contain CI placeholders
- * such as `${InventoryTriggerJobId}`.
+ * The destination of an independent-node job's results. It names at least one result: `object`,
+ * `spriteObject`, `auObject` or `streamExtract`. Object keys may contain CI placeholders such as
+ * `${InventoryTriggerJobId}`.
  *
  * @since 0.1.0
  * @category models
@@ -135,7 +136,14 @@ export interface JobOutput {
   readonly region: string
   /** `<BucketName>-<APPID>`. */
   readonly bucket: string
-  readonly object: string
+  /** The main result, such as the transcoded file or each snapshot. */
+  readonly object?: string | undefined
+  /** The sprite sheets of a snapshot job whose `snapshotOutMode` includes sprites. */
+  readonly spriteObject?: string | undefined
+  /** The background audio of a voice separation job. */
+  readonly auObject?: string | undefined
+  /** One object per extracted stream, for a stream extraction job. */
+  readonly streamExtract?: ReadonlyArray<{ readonly index: number; readonly object: string }> | undefined
 }
 
 /**

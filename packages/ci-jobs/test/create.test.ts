@@ -251,6 +251,28 @@ describe("BatchJobs.create", () => {
         expect(body).toContain("<JobParam><TemplateId>t2</TemplateId></JobParam>")
       }).pipe(Effect.provide(stubLayer(created))))
 
+    it.effect("writes an output with sprites only", () =>
+      Effect.gen(function*() {
+        const body = yield* bodyOf({
+          type: "Job",
+          name: "sprites",
+          input: { prefix: "videos/" },
+          tag: "Snapshot",
+          snapshot: {
+            count: 20,
+            snapshotOutMode: "OnlySprite",
+            spriteSnapshotConfig: { color: "White", columns: 5, lines: 4 }
+          },
+          output: { region: "ap-guangzhou", bucket: "examplebucket-1250000000", spriteObject: "sprite-${Number}.jpg" }
+        })
+        expect(body).toContain(
+          "<JobParam><Snapshot><Count>20</Count><SnapshotOutMode>OnlySprite</SnapshotOutMode>" +
+            "<SpriteSnapshotConfig><Color>White</Color><Columns>5</Columns><Lines>4</Lines></SpriteSnapshotConfig>" +
+            "</Snapshot></JobParam><Output><Region>ap-guangzhou</Region><Bucket>examplebucket-1250000000</Bucket>" +
+            "<SpriteObject>sprite-${Number}.jpg</SpriteObject></Output>"
+        )
+      }).pipe(Effect.provide(stubLayer(created))))
+
     it.effect("counts name length in code points", () =>
       Effect.gen(function*() {
         const name = "😀".repeat(128)
@@ -453,6 +475,57 @@ describe("BatchJobs.create", () => {
         "an output without a bucket",
         { ...job, output: { region: "ap-guangzhou", object: "o" } },
         new CiInvalidInput({ field: "output.bucket", value: "", reason: "is required" })
+      ],
+      [
+        "an output that names no result",
+        { ...job, output: { region: "ap-guangzhou", bucket: "examplebucket-1250000000" } },
+        new CiInvalidInput({
+          field: "output",
+          value: "[object]",
+          reason: "must name a result: set object, spriteObject, auObject or streamExtract"
+        })
+      ],
+      [
+        "an unknown output field",
+        { ...job, output: { region: "ap-guangzhou", bucket: "examplebucket-1250000000", object: "o", key: "k" } },
+        new CiInvalidInput({
+          field: "output.key",
+          value: "k",
+          reason: "is not a field of output: use region, bucket, object, spriteObject, auObject, streamExtract"
+        })
+      ],
+      [
+        "an empty stream list",
+        { ...job, output: { region: "ap-guangzhou", bucket: "examplebucket-1250000000", streamExtract: [] } },
+        new CiInvalidInput({
+          field: "output.streamExtract",
+          value: "[array]",
+          reason: "must be a non-empty array of { index, object }"
+        })
+      ],
+      [
+        "a stream without an index",
+        {
+          ...job,
+          output: { region: "ap-guangzhou", bucket: "examplebucket-1250000000", streamExtract: [{ object: "v.mp4" }] }
+        },
+        new CiInvalidInput({ field: "output.streamExtract[0].index", value: "", reason: "is required" })
+      ],
+      [
+        "a stream with a negative index",
+        {
+          ...job,
+          output: {
+            region: "ap-guangzhou",
+            bucket: "examplebucket-1250000000",
+            streamExtract: [{ index: 0, object: "v.mp4" }, { index: -1, object: "a.m4a" }]
+          }
+        },
+        new CiInvalidInput({
+          field: "output.streamExtract[1].index",
+          value: "-1",
+          reason: `must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}`
+        })
       ],
       [
         "a negative job level",

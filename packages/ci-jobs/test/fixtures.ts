@@ -114,14 +114,35 @@ export const everyFieldRequest: BatchJobs.CreateNodeJobRequest = {
     count: 3,
     width: 640,
     height: 360,
-    ciParam: "imageMogr2/format/png"
+    ciParam: "imageMogr2/format/png",
+    isCheckCount: true,
+    isCheckBlack: false,
+    blackLevel: 30,
+    pixelBlackThreshold: 0,
+    snapshotOutMode: "SnapshotAndSprite",
+    spriteSnapshotConfig: {
+      cellHeight: 90,
+      cellWidth: 160,
+      color: "AliceBlue",
+      columns: 10,
+      lines: 8,
+      margin: 0,
+      padding: 4
+    }
   },
   // Two watermarks, because one repeated element reads back as a single value, not a list.
   jobParam: {
     Watermark: [{ Type: "Text", Text: { Text: "a&b" } }, { Type: "Text", Text: { Text: "c" } }],
     Segment: { Format: "hls" }
   },
-  output: { region: "ap-guangzhou", bucket: "examplebucket-1250000000", object: "out/${InventoryTriggerJobId}.mp4" },
+  output: {
+    region: "ap-guangzhou",
+    bucket: "examplebucket-1250000000",
+    object: "out/${InventoryTriggerJobId}.mp4",
+    spriteObject: "sprite/${InventoryTriggerJobId}-${Number}.jpg",
+    auObject: "audio/${InventoryTriggerJobId}.m4a",
+    streamExtract: [{ index: 0, object: "streams/video.mp4" }, { index: 1, object: "streams/audio.m4a" }]
+  },
   freeTranscode: "true"
 }
 

@@ -37,11 +37,19 @@ const everyFieldOperationXml = "<Operation>" +
   "<WatermarkTemplateId>t1318c5f428d474afba1797f84091cbe22</WatermarkTemplateId>" +
   "<WatermarkTemplateId>t1318c5f428d474afba1797f84091cbe23</WatermarkTemplateId>" +
   "<Snapshot><Mode>Interval</Mode><Start>1.5</Start><TimeInterval>10</TimeInterval><Count>3</Count>" +
-  "<Width>640</Width><Height>360</Height><CIParam>imageMogr2/format/png</CIParam></Snapshot>" +
+  "<Width>640</Width><Height>360</Height><CIParam>imageMogr2/format/png</CIParam>" +
+  "<IsCheckCount>true</IsCheckCount><IsCheckBlack>false</IsCheckBlack><BlackLevel>30</BlackLevel>" +
+  "<PixelBlackThreshold>0</PixelBlackThreshold><SnapshotOutMode>SnapshotAndSprite</SnapshotOutMode>" +
+  "<SpriteSnapshotConfig><CellHeight>90</CellHeight><CellWidth>160</CellWidth><Color>AliceBlue</Color>" +
+  "<Columns>10</Columns><Lines>8</Lines><Margin>0</Margin><Padding>4</Padding></SpriteSnapshotConfig></Snapshot>" +
   "<Watermark><Type>Text</Type><Text><Text>a&amp;b</Text></Text></Watermark>" +
   "<Watermark><Type>Text</Type><Text><Text>c</Text></Text></Watermark><Segment><Format>hls</Format></Segment>" +
   "</JobParam><Output><Region>ap-guangzhou</Region><Bucket>examplebucket-1250000000</Bucket>" +
-  "<Object>out/${InventoryTriggerJobId}.mp4</Object></Output><FreeTranscode>true</FreeTranscode></Operation>"
+  "<Object>out/${InventoryTriggerJobId}.mp4</Object><SpriteObject>sprite/${InventoryTriggerJobId}-${Number}.jpg" +
+  "</SpriteObject><AuObject>audio/${InventoryTriggerJobId}.m4a</AuObject>" +
+  "<StreamExtract><Index>0</Index><Object>streams/video.mp4</Object></StreamExtract>" +
+  "<StreamExtract><Index>1</Index><Object>streams/audio.m4a</Object></StreamExtract>" +
+  "</Output><FreeTranscode>true</FreeTranscode></Operation>"
 
 const everyFieldBody = "<Request><Name>every field</Name><Type>Job</Type><Input><Prefix>videos/</Prefix></Input>" +
   `${everyFieldOperationXml}</Request>`
@@ -197,7 +205,55 @@ describe("create request model", () => {
         new CiInvalidInput({
           field: "snapshot.format",
           value: "png",
-          reason: "is not a field of snapshot: use mode, start, timeInterval, count, width, height, ciParam"
+          reason: "is not a field of snapshot: use mode, start, timeInterval, count, width, height, ciParam, " +
+            "isCheckCount, isCheckBlack, blackLevel, pixelBlackThreshold, snapshotOutMode, spriteSnapshotConfig"
+        })
+      ],
+      [
+        "a snapshot switch given as text",
+        { ...job, snapshot: { isCheckBlack: "true" } },
+        new CiInvalidInput({ field: "snapshot.isCheckBlack", value: "true", reason: "must be true or false" })
+      ],
+      [
+        "a black level above 100 percent",
+        { ...job, snapshot: { isCheckBlack: true, blackLevel: 101 } },
+        new CiInvalidInput({ field: "snapshot.blackLevel", value: "101", reason: "must be an integer from 0 to 100" })
+      ],
+      [
+        "a pixel threshold above 255",
+        { ...job, snapshot: { pixelBlackThreshold: 256 } },
+        new CiInvalidInput({
+          field: "snapshot.pixelBlackThreshold",
+          value: "256",
+          reason: "must be an integer from 0 to 255"
+        })
+      ],
+      [
+        "a sprite configuration without a color",
+        { ...job, snapshot: { spriteSnapshotConfig: { columns: 2, lines: 2 } } },
+        new CiInvalidInput({ field: "snapshot.spriteSnapshotConfig.color", value: "", reason: "is required" })
+      ],
+      [
+        "a sprite configuration without lines",
+        { ...job, snapshot: { spriteSnapshotConfig: { color: "White", columns: 2 } } },
+        new CiInvalidInput({ field: "snapshot.spriteSnapshotConfig.lines", value: "", reason: "is required" })
+      ],
+      [
+        "sprite cells smaller than 8 pixels",
+        { ...job, snapshot: { spriteSnapshotConfig: { cellWidth: 7, color: "White", columns: 2, lines: 2 } } },
+        new CiInvalidInput({
+          field: "snapshot.spriteSnapshotConfig.cellWidth",
+          value: "7",
+          reason: "must be an integer from 8 to 4096"
+        })
+      ],
+      [
+        "a sprite padding above 1024",
+        { ...job, snapshot: { spriteSnapshotConfig: { color: "White", columns: 2, lines: 2, padding: 1025 } } },
+        new CiInvalidInput({
+          field: "snapshot.spriteSnapshotConfig.padding",
+          value: "1025",
+          reason: "must be an integer from 0 to 1024"
         })
       ],
       [
@@ -337,7 +393,7 @@ describe("JobsDetail model", () => {
             transcode: { video: { codec: "H.264" } },
             otherElements: { MediaInfo: { Format: "mp4" }, NewSwitch: "" }
           },
-          output: { object: "out.mp4" }
+          output: { object: "out.mp4", spriteObject: "sprite.jpg" }
         }
       })))
     }).pipe(Effect.provide(stubLayer(() =>
@@ -345,7 +401,8 @@ describe("JobsDetail model", () => {
         "<Workers>3</Workers><Input><Prefix2>x</Prefix2></Input><Operation><Tag>Transcode</Tag><Priority>high</Priority>" +
           "<JobParam><Transcode><Video><Codec>H.264</Codec><Profile>high</Profile></Video><Subtitles/></Transcode>" +
           "<MediaInfo><Format>mp4</Format></MediaInfo><NewSwitch/></JobParam>" +
-          "<Output><Object>out.mp4</Object><SpriteObject>sprite.jpg</SpriteObject></Output></Operation>"
+          "<Output><Object>out.mp4</Object><SpriteObject>sprite.jpg</SpriteObject><HdrObject>h.mp4</HdrObject></Output>" +
+          "</Operation>"
       )
     ))))
 

@@ -82,8 +82,33 @@ const optionalText: Validator<string | undefined> = validateOptionalXmlText
 const optionalInteger = (min: number): Validator<number | undefined> => (field, value) =>
   value === undefined ? Either.right(undefined) : validateInteger(field, value, min, Number.MAX_SAFE_INTEGER)
 
+const boundedInteger = (min: number, max: number): Validator<number | undefined> => (field, value) =>
+  value === undefined ? Either.right(undefined) : validateInteger(field, value, min, max)
+
+const requiredInteger = (min: number, max: number): Validator<number> => (field, value) =>
+  value === undefined ? invalid(field, "", "is required") : validateInteger(field, value, min, max)
+
+const requiredText: Validator<string> = validateXmlText
+
+const optionalBoolean: Validator<boolean | undefined> = (field, value) =>
+  value === undefined || typeof value === "boolean" ?
+    Either.right(value) :
+    invalid(field, describeValue(value), "must be true or false")
+
 const optionalNumber: Validator<number | undefined> = (field, value) =>
   value === undefined ? Either.right(undefined) : validateNumber(field, value, 0, Number.MAX_SAFE_INTEGER)
+
+/** Fails on the first key of `value` that is not one of `names`, rather than dropping it. */
+const rejectUnknownFields = (
+  path: string,
+  value: Readonly<Record<string, unknown>>,
+  names: ReadonlyArray<string>
+): Either.Either<void, CiInvalidInput> => {
+  const unknown = Object.keys(value).find((key) => !names.includes(key))
+  return unknown === undefined ?
+    Either.void :
+    invalid(`${path}.${unknown}`, describeValue(value[unknown]), `is not a field of ${path}: use ${names.join(", ")}`)
+}
 
 /**
  * Checks an optional block of the request model: each field with its validator, in the order
@@ -101,15 +126,7 @@ const validateBlock =
         return yield* invalid(path, describeValue(value), "must be an object")
       }
       const names = Object.keys(fields)
-      for (const key of Object.keys(value)) {
-        if (!names.includes(key)) {
-          return yield* invalid(
-            `${path}.${key}`,
-            describeValue(value[key]),
-            `is not a field of ${path}: use ${names.join(", ")}`
-          )
-        }
-      }
+      yield* rejectUnknownFields(path, value, names)
       const block: Record<string, unknown> = {}
       for (const name of names) {
         const validate: Validator<unknown> = fields[name as keyof A]
@@ -151,6 +168,18 @@ const validateTranscode = validateBlock<BatchJob.Transcode>({
   })
 })
 
+// The ranges are those of CI's snapshot template documentation. CI calls 30 to 100 a reference
+// range for BlackLevel, so only the percentage bounds are enforced.
+const validateSpriteSnapshotConfig = validateBlock<BatchJob.SpriteSnapshotConfig>({
+  cellHeight: boundedInteger(8, 4096),
+  cellWidth: boundedInteger(8, 4096),
+  color: requiredText,
+  columns: requiredInteger(1, 10_000),
+  lines: requiredInteger(1, 10_000),
+  margin: boundedInteger(0, 1024),
+  padding: boundedInteger(0, 1024)
+})
+
 // NOTE: Snapshot's image format has no element of its own in the Go and Java SDK structs, so it
 // is not modelled: set it through ciParam (`imageMogr2/format/png`) or a free-form jobParam block.
 const validateSnapshot = validateBlock<BatchJob.Snapshot>({
@@ -160,7 +189,13 @@ const validateSnapshot = validateBlock<BatchJob.Snapshot>({
   count: optionalInteger(1),
   width: optionalInteger(1),
   height: optionalInteger(1),
-  ciParam: optionalText
+  ciParam: optionalText,
+  isCheckCount: optionalBoolean,
+  isCheckBlack: optionalBoolean,
+  blackLevel: boundedInteger(0, 100),
+  pixelBlackThreshold: boundedInteger(0, 255),
+  snapshotOutMode: optionalText,
+  spriteSnapshotConfig: validateSpriteSnapshotConfig
 })
 
 // The Go SDK's NotifyConfigCallBackMqConfig order.
@@ -276,6 +311,34 @@ const validateJobParam = (request: BatchJobs.CreateNodeJobRequest): Either.Eithe
     return { ...jobParam, otherElements: others as BatchJobs.JobParamElements }
   })
 
+const validateStreamExtract = (
+  field: string,
+  value: unknown
+): Either.Either<ReadonlyArray<BatchJob.StreamExtract> | undefined, CiInvalidInput> =>
+  Either.gen(function*() {
+    if (value === undefined) {
+      return undefined
+    }
+    if (!Array.isArray(value) || value.length === 0) {
+      return yield* invalid(field, describeValue(value), "must be a non-empty array of { index, object }")
+    }
+    const streams: Array<BatchJob.StreamExtract> = []
+    for (const [position, stream] of value.entries()) {
+      const path = `${field}[${position}]`
+      if (!isRecord(stream)) {
+        return yield* invalid(path, describeValue(stream), "must be an object with index and object")
+      }
+      yield* rejectUnknownFields(path, stream, ["index", "object"])
+      streams.push({
+        index: yield* requiredInteger(0, Number.MAX_SAFE_INTEGER)(`${path}.index`, stream.index),
+        object: yield* validateXmlText(`${path}.object`, stream.object)
+      })
+    }
+    return streams
+  })
+
+const outputFields = ["region", "bucket", "object", "spriteObject", "auObject", "streamExtract"]
+
 const validateOutput = (output: unknown): Either.Either<BatchJob.JobOperationOutput | undefined, CiInvalidInput> =>
   Either.gen(function*() {
     if (output === undefined) {
@@ -284,11 +347,25 @@ const validateOutput = (output: unknown): Either.Either<BatchJob.JobOperationOut
     if (!isRecord(output)) {
       return yield* invalid("output", String(output), "must be an object with region, bucket and object")
     }
-    return {
+    yield* rejectUnknownFields("output", output, outputFields)
+
+    const validated = {
       region: yield* validateXmlText("output.region", output.region),
       bucket: yield* validateXmlText("output.bucket", output.bucket),
-      object: yield* validateXmlText("output.object", output.object)
+      object: yield* validateOptionalXmlText("output.object", output.object),
+      spriteObject: yield* validateOptionalXmlText("output.spriteObject", output.spriteObject),
+      auObject: yield* validateOptionalXmlText("output.auObject", output.auObject),
+      streamExtract: yield* validateStreamExtract("output.streamExtract", output.streamExtract)
     }
+    const results = [validated.object, validated.spriteObject, validated.auObject, validated.streamExtract]
+    if (results.every((result) => result === undefined)) {
+      return yield* invalid(
+        "output",
+        "[object]",
+        "must name a result: set object, spriteObject, auObject or streamExtract"
+      )
+    }
+    return validated
   })
 
 const validateWorkflowOperation = (

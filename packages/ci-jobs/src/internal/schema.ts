@@ -57,6 +57,16 @@ const CiTime = Schema.transformOrFail(Schema.String, Schema.DateFromSelf, {
   encode: (date) => ParseResult.succeed(formatTime(date))
 }).annotations({ [AbsentTextsId]: ["", "-"] })
 
+/** `true` or `false`, as Go's encoding/xml writes a bool. An empty element has no value. */
+const BooleanText = Schema.transformOrFail(Schema.String, Schema.Boolean, {
+  strict: true,
+  decode: (text, _, ast) =>
+    text === "true" || text === "false" ?
+      ParseResult.succeed(text === "true") :
+      ParseResult.fail(new ParseResult.Type(ast, text, `"${text}" is not true or false`)),
+  encode: (value) => ParseResult.succeed(value ? "true" : "false")
+}).annotations({ [AbsentTextsId]: [""] })
+
 const progressPattern = /^(\d{1,3}(?:\.\d+)?)%?$/
 
 /** A job's percentage done: `42`, also `42%`, with spaces around it ignored. */
@@ -91,6 +101,8 @@ const reportedElement = <A, I>(name: string, schema: Schema.Schema<A, I>) =>
 const optionalText = (name: string) => optionalElement(name, Schema.String)
 
 const optionalNumber = (name: string) => optionalElement(name, DecimalNumber)
+
+const optionalBoolean = (name: string) => optionalElement(name, BooleanText)
 
 // Models.
 
@@ -166,6 +178,17 @@ const Transcode = Schema.Struct({
   transConfig: optionalElement("TransConfig", TransConfig)
 })
 
+/** `Snapshot.SpriteSnapshotConfig`, in the order of the Go SDK's `SpriteSnapshotConfig`. */
+const SpriteSnapshotConfig = Schema.Struct({
+  cellHeight: optionalNumber("CellHeight"),
+  cellWidth: optionalNumber("CellWidth"),
+  color: optionalText("Color"),
+  columns: optionalNumber("Columns"),
+  lines: optionalNumber("Lines"),
+  margin: optionalNumber("Margin"),
+  padding: optionalNumber("Padding")
+})
+
 /** `JobParam.Snapshot`, in the order of the Go SDK's `Snapshot`. */
 const Snapshot = Schema.Struct({
   mode: optionalText("Mode"),
@@ -174,7 +197,13 @@ const Snapshot = Schema.Struct({
   count: optionalNumber("Count"),
   width: optionalNumber("Width"),
   height: optionalNumber("Height"),
-  ciParam: optionalText("CIParam")
+  ciParam: optionalText("CIParam"),
+  isCheckCount: optionalBoolean("IsCheckCount"),
+  isCheckBlack: optionalBoolean("IsCheckBlack"),
+  blackLevel: optionalNumber("BlackLevel"),
+  pixelBlackThreshold: optionalNumber("PixelBlackThreshold"),
+  snapshotOutMode: optionalText("SnapshotOutMode"),
+  spriteSnapshotConfig: optionalElement("SpriteSnapshotConfig", SpriteSnapshotConfig)
 })
 
 const JobParamValue: Schema.Schema<BatchJobs.JobParamValue> = Schema.Union(
@@ -203,12 +232,20 @@ const JobParam = Schema.Struct({
   otherElements: Schema.optional(JobParamElements).pipe(Schema.fromKey(otherElementsKey))
 })
 
-// NOTE: only Region, Bucket and Object are modelled. Other Output children of the Go SDK's
-// JobOutput, such as SpriteObject and AuObject, are neither sent nor read back.
+/** `Output.StreamExtract`: where one stream of the input goes. */
+const StreamExtract = Schema.Struct({
+  index: optionalNumber("Index"),
+  object: optionalText("Object")
+})
+
+/** `Output`, in the order of the Go SDK's `JobOutput`. */
 const JobOperationOutput = Schema.Struct({
   region: optionalText("Region"),
   bucket: optionalText("Bucket"),
-  object: optionalText("Object")
+  object: optionalText("Object"),
+  spriteObject: optionalText("SpriteObject"),
+  auObject: optionalText("AuObject"),
+  streamExtract: optionalElement("StreamExtract", Schema.Array(StreamExtract))
 })
 
 /**

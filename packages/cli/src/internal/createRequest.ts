@@ -241,7 +241,7 @@ const requestFields: Readonly<Record<"Workflow" | "Job", ReadonlyArray<string>>>
 // whole, which rejects their unknown fields itself.
 const nestedFields: Readonly<Record<string, ReadonlyArray<string>>> = {
   input: ["manifest", "urlFile", "prefix", "object"],
-  output: ["region", "bucket", "object"],
+  output: ["region", "bucket", "object", "spriteObject", "auObject", "streamExtract"],
   timeInterval: ["start", "end"],
   callBackMqConfig: ["mqMode", "mqRegion", "mqName"]
 }
