@@ -101,6 +101,44 @@ describe("BatchJobs.describe", () => {
       xmlOk(`<Response><RequestId>REQ-NONE</RequestId><NonExistJobIds>${jobId}</NonExistJobIds></Response>`, "REQ-NONE")
     ))))
 
+  it.effect("rejects NonExistJobIds of another job", () =>
+    Effect.gen(function*() {
+      const { result, sent } = yield* describeOutcome()
+      expect(sent).toHaveLength(1)
+      expect(failure(result)).toStrictEqual(
+        new CiDecodeError({
+          status: 200,
+          requestId: "REQ-OTHER",
+          reason: `asked for job ${jobId}, got NonExistJobIds bzzz`,
+          bodyPreview: "<Response><NonExistJobIds>bzzz</NonExistJobIds></Response>"
+        })
+      )
+    }).pipe(
+      Effect.provide(stubLayer(() => xmlOk("<Response><NonExistJobIds>bzzz</NonExistJobIds></Response>", "REQ-OTHER")))
+    ))
+
+  it.effect("returns the job when NonExistJobIds names only another job", () =>
+    Effect.gen(function*() {
+      const { result } = yield* describeOutcome()
+      expect(Either.map(result, (job) => [job.jobId, job.state])).toStrictEqual(Either.right([jobId, "Running"]))
+    }).pipe(Effect.provide(stubLayer(() =>
+      xmlOk(
+        `<Response><NonExistJobIds>bzzz</NonExistJobIds><JobsDetail><JobId>${jobId}</JobId>` +
+          "<State>Running</State></JobsDetail></Response>"
+      )
+    ))))
+
+  it.effect("rejects a job both found and not found", () =>
+    Effect.gen(function*() {
+      const { result } = yield* describeOutcome()
+      expect((failure(result) as CiDecodeError).reason).toBe(`job ${jobId} is under both NonExistJobIds and JobsDetail`)
+    }).pipe(Effect.provide(stubLayer(() =>
+      xmlOk(
+        `<Response><NonExistJobIds>${jobId}</NonExistJobIds><JobsDetail><JobId>${jobId}</JobId>` +
+          "<State>Running</State></JobsDetail></Response>"
+      )
+    ))))
+
   it.effect("takes the not-found request id from the body when no header has one", () =>
     Effect.gen(function*() {
       const { result } = yield* describeOutcome()
@@ -131,6 +169,20 @@ describe("BatchJobs.describe", () => {
       )
     ))))
 
+  it.effect("names an empty body as the reason", () =>
+    Effect.gen(function*() {
+      const { result } = yield* describeOutcome()
+      expect(failure(result)).toStrictEqual(
+        new CiDecodeError({ status: 200, requestId: "REQ-EMPTY", reason: "the body is empty", bodyPreview: "" })
+      )
+    }).pipe(Effect.provide(stubLayer(() => xmlOk("", "REQ-EMPTY")))))
+
+  it.effect("reports a parse error without a column when the parser gives none", () =>
+    Effect.gen(function*() {
+      const { result } = yield* describeOutcome()
+      expect((failure(result) as CiDecodeError).reason).toBe("Start tag expected. (line 1)")
+    }).pipe(Effect.provide(stubLayer(() => xmlOk("<?xml version=\"1.0\"?>")))))
+
   it.effect("keeps the status, request id and body of an unreadable response", () =>
     Effect.gen(function*() {
       const { result } = yield* describeOutcome()
@@ -158,6 +210,14 @@ describe("BatchJobs.describe", () => {
         expect((failure(result) as CiDecodeError).reason).toContain(reason)
       }).pipe(Effect.provide(stubLayer(() => detailWith(fields)))))
   }
+
+  it.effect("reads a year before 100 as written", () =>
+    Effect.gen(function*() {
+      const { result } = yield* describeOutcome()
+      expect(Either.map(result, (job) => job.creationTime?.toISOString())).toStrictEqual(
+        Either.right("0049-12-31T16:00:00.000Z")
+      )
+    }).pipe(Effect.provide(stubLayer(() => detailWith("<CreationTime>0050-01-01T00:00:00+0800</CreationTime>")))))
 
   it.effect("reads empty Progress and dash times as unset", () =>
     Effect.gen(function*() {

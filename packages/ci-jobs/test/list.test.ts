@@ -134,6 +134,12 @@ describe("BatchJobs.list", () => {
         expect(sent[0].url).toBe(`${listUrl}?startCreationTime=2022-02-26T04%3A30%3A00%2B0800`)
       }).pipe(Effect.provide(stubLayer(emptyPage))))
 
+    it.effect("writes a year before 1000 with four digits", () =>
+      Effect.gen(function*() {
+        const { sent } = yield* pageOutcome({ startCreationTime: new Date("0100-01-01T00:00:00+08:00") })
+        expect(sent[0].url).toBe(`${listUrl}?startCreationTime=0100-01-01T00%3A00%3A00%2B0800`)
+      }).pipe(Effect.provide(stubLayer(emptyPage))))
+
     it.effect("sends repeated states once", () =>
       Effect.gen(function*() {
         const { sent } = yield* pageOutcome({ states: ["Failed", "Cancel", "Failed"] })
@@ -439,6 +445,37 @@ describe("BatchJobs.listAll", () => {
         })
       )
     }).pipe(Effect.provide(stubLayer(pagesByToken({ "": page(["a"], "t1"), t1: page(["b"], "t1") })))))
+
+  it.effect("fails when tokens repeat in a cycle", () =>
+    Effect.gen(function*() {
+      const { result, sent } = yield* streamOutcome(BatchJobs.listAll())
+      expect(sent.map((request) => new URL(request.url).searchParams.get("nextToken"))).toStrictEqual([
+        null,
+        "t1",
+        "t2"
+      ])
+      expect(failure(result)).toStrictEqual(
+        new CiDecodeError({
+          status: 200,
+          requestId: "REQ-PAGE",
+          reason: "CI sent NextToken \"t1\" again after later pages, so paging would never end",
+          bodyPreview: `<Response><RequestId>REQ-PAGE</RequestId>${detail("c")}<NextToken>t1</NextToken></Response>`
+        })
+      )
+    }).pipe(Effect.provide(stubLayer(pagesByToken({
+      "": page(["a"], "t1"),
+      t1: page(["b"], "t2"),
+      t2: page(["c"], "t1")
+    })))))
+
+  it.effect("fails when a later page returns the token the listing started from", () =>
+    Effect.gen(function*() {
+      const { result, sent } = yield* streamOutcome(BatchJobs.listAll({ nextToken: "t0" }))
+      expect(sent).toHaveLength(2)
+      expect((failure(result) as CiDecodeError).reason).toBe(
+        "CI sent NextToken \"t0\" again after later pages, so paging would never end"
+      )
+    }).pipe(Effect.provide(stubLayer(pagesByToken({ t0: page(["a"], "t1"), t1: page(["b"], "t0") })))))
 
   it.effect("fails when the first page repeats the given token", () =>
     Effect.gen(function*() {

@@ -54,9 +54,15 @@ export const parse = (text: string): Either.Either<XmlElement, string> => {
     return Either.left("document type declarations are not accepted")
   }
 
+  if (text.trim() === "") {
+    return Either.left("the body is empty")
+  }
+
   const validation = XMLValidator.validate(text)
   if (validation !== true) {
-    return Either.left(`${validation.err.msg} (line ${validation.err.line}, column ${validation.err.col})`)
+    // The validator gives no column for some errors.
+    const { col, line, msg } = validation.err
+    return Either.left(`${msg} (line ${line}${col === undefined ? "" : `, column ${col}`})`)
   }
 
   try {

@@ -133,10 +133,16 @@ export const describe = Effect.fn("BatchJobs.describe")(function*(jobId: string)
   const response = yield* client.send({ method: "GET", path: [resource, id] })
   const result = yield* decodeBody(response, (document): Either.Either<BatchJob | NotFound, string> => {
     const missing = CiXml.texts(document, "NonExistJobIds").filter((text) => text !== "")
-    if (missing.length > 0) {
-      return Either.right({ notFound: responseRequestId(response, document) })
-    }
     const details = CiXml.elements(document, "JobsDetail")
+    // Only this id under NonExistJobIds means not found. Other ids there are about other jobs.
+    if (missing.includes(id)) {
+      return details.length === 0 ?
+        Either.right({ notFound: responseRequestId(response, document) }) :
+        Either.left(`job ${id} is under both NonExistJobIds and JobsDetail`)
+    }
+    if (details.length === 0 && missing.length > 0) {
+      return Either.left(`asked for job ${id}, got NonExistJobIds ${missing.join(", ")}`)
+    }
     if (details.length !== 1) {
       return Either.left(`expected one JobsDetail, got ${details.length}`)
     }

@@ -175,9 +175,15 @@ export const listPages = (
       // Every option is checked before the first page is requested.
       yield* buildListQuery(options)
 
+      // Every token sent so far in this run. A server that hands one back again, right away or
+      // after a cycle of others, would keep the stream paging forever.
+      const sentTokens = new Set<string>()
       const start: PagingState = { token: options.nextToken, emptyPages: 0 }
       return Stream.paginateEffect(start, ({ emptyPages, token }) =>
         Effect.gen(function*() {
+          if (token !== undefined) {
+            sentTokens.add(token)
+          }
           const { page, response } = yield* fetchPage({ ...options, nextToken: token })
 
           // Only a missing token ends the list: a server that filters pages may send an empty
@@ -197,6 +203,11 @@ export const listPages = (
           if (page.nextToken === token) {
             return yield* endlessPaging(
               `CI answered nextToken ${JSON.stringify(token)} with the same NextToken, so paging would never end`
+            )
+          }
+          if (sentTokens.has(page.nextToken)) {
+            return yield* endlessPaging(
+              `CI sent NextToken ${JSON.stringify(page.nextToken)} again after later pages, so paging would never end`
             )
           }
           if (empty >= maxEmptyPages) {

@@ -19,10 +19,13 @@ export const parseTime = (text: string | undefined): Either.Either<Date | undefi
 
   const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number)
   const offsetMinutes = match[7] === "Z" ? 0 : (match[8] === "-" ? -1 : 1) * (Number(match[9]) * 60 + Number(match[10]))
-  const local = Date.UTC(year, month - 1, day, hour, minute, second)
+  // Date.UTC would read years 0 to 99 as 1900 to 1999, and setUTCFullYear takes the year as given.
+  const check = new Date(0)
+  check.setUTCFullYear(year, month - 1, day)
+  check.setUTCHours(hour, minute, second, 0)
+  const local = check.getTime()
 
-  // Date.UTC rolls 2022-02-30 over into March; a date that does not survive the round trip is invalid.
-  const check = new Date(local)
+  // 2022-02-30 rolls over into March; a date that does not survive the round trip is invalid.
   if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
     return Either.left(`"${text}" is not a valid date and time`)
   }
@@ -37,6 +40,10 @@ export const parseTime = (text: string | undefined): Either.Either<Date | undefi
 export const formatTime = (date: Date): string => {
   const beijing = new Date(date.getTime() + 8 * 3_600_000)
   const pad = (value: number) => String(value).padStart(2, "0")
-  return `${beijing.getUTCFullYear()}-${pad(beijing.getUTCMonth() + 1)}-${pad(beijing.getUTCDate())}` +
+  // Years before 1000 still take four digits. Negative years and years after 9999 do not fit the
+  // form, and validation rejects them.
+  return `${String(beijing.getUTCFullYear()).padStart(4, "0")}-${pad(beijing.getUTCMonth() + 1)}-${
+    pad(beijing.getUTCDate())
+  }` +
     `T${pad(beijing.getUTCHours())}:${pad(beijing.getUTCMinutes())}:${pad(beijing.getUTCSeconds())}+0800`
 }

@@ -101,7 +101,7 @@ export const validateTime = (field: string, value: unknown): Either.Either<strin
     return invalid(field, String(value), "must be a valid Date")
   }
   const formatted = formatTime(value)
-  // formatTime writes the year as it is, so years outside 0000-9999 would not fit CI's format.
+  // Years outside 0000-9999 do not fit CI's four-digit year.
   return sentTimePattern.test(formatted) ?
     Either.right(formatted) :
     invalid(field, value.toISOString(), "must fall between the years 0000 and 9999 in Beijing time")
