@@ -7,10 +7,11 @@
 import type * as Headers from "@effect/platform/Headers"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
+import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
-import type * as Duration from "effect/Duration"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Schedule from "effect/Schedule"
@@ -157,7 +158,9 @@ export class CiClient extends Context.Tag("@effect-cos/http/CiClient")<CiClient,
 
 /**
  * Builds a client. Fails with `CiInvalidInput` when the bucket, region, endpoint, credentials or
- * timeout could not work, before any request is sent.
+ * timeout could not work, before any request is sent. Every option is also checked for its type,
+ * so a missing value or a wrong type from JavaScript or a cast, such as a `secretId` read from an
+ * unset environment variable, fails the same way instead of throwing.
  *
  * @since 0.1.0
  * @category constructors
@@ -201,11 +204,30 @@ export interface ConfigOptions {
   readonly timeout: Config.Config<Option.Option<Duration.Duration>>
 }
 
+const secondsPattern = /^\d+(?:\.\d+)?$/
+
+// A bare number is seconds, as cos-ci's --timeout reads it, so one value of COS_CI_TIMEOUT means the
+// same to the library and the CLI.
+const secondsOrDuration = (name: string): Config.Config<Duration.Duration> =>
+  Config.mapOrFail(Config.string(name), (text) => {
+    const trimmed = text.trim()
+    if (secondsPattern.test(trimmed)) {
+      return Either.right(Duration.seconds(Number(trimmed)))
+    }
+    return Option.match(Duration.decodeUnknown(trimmed), {
+      onNone: () =>
+        Either.left(
+          ConfigError.InvalidData([], `Expected seconds, such as 10, or a duration such as "500 millis", got "${text}"`)
+        ),
+      onSome: Either.right
+    })
+  })
+
 /**
  * Default sources of the {@link layerConfig} settings: the environment variables `COS_BUCKET` and
  * `COS_REGION`, the credentials of `Credentials.config()` (`COS_SECRET_ID`, `COS_SECRET_KEY` and
  * `COS_SESSION_TOKEN`, else their `TENCENTCLOUD_*` names), and the optional `COS_CI_ENDPOINT` and
- * `COS_CI_TIMEOUT` (a duration such as `10 seconds`).
+ * `COS_CI_TIMEOUT` (seconds, such as `10` or `2.5`, or a duration such as `500 millis`).
  *
  * @since 0.1.0
  * @category layers
@@ -215,7 +237,7 @@ export const defaultConfig: ConfigOptions = {
   region: Config.string("COS_REGION"),
   credentials: CredentialsModule.config(),
   endpoint: Config.option(Config.string("COS_CI_ENDPOINT")),
-  timeout: Config.option(Config.duration("COS_CI_TIMEOUT"))
+  timeout: Config.option(secondsOrDuration("COS_CI_TIMEOUT"))
 }
 
 /**

@@ -146,7 +146,11 @@ export class CiDecodeError extends Schema.TaggedError<CiDecodeError>()("CiDecode
 export class CiInvalidInput extends Schema.TaggedError<CiInvalidInput>()("CiInvalidInput", {
   /** The option or argument name, such as `jobId` or `bucket`. */
   field: Schema.String,
-  /** The rejected value, as given. */
+  /**
+   * The rejected value: a string as given, a number, boolean, `Duration`, `null` or `undefined` as
+   * `String` writes it, and any other object only by its type, such as `an object`. A secret is
+   * `<redacted>`.
+   */
   value: Schema.String,
   /** The rule the value breaks. */
   reason: Schema.String

@@ -30,7 +30,8 @@ export interface Credentials {
 }
 
 /**
- * A source of credentials, asked before every attempt is signed.
+ * A source of credentials, asked before every attempt is signed. The client checks whatever `get`
+ * returns, types included, and fails the call with `CiCredentialsError` when it cannot be used.
  *
  * @since 0.1.0
  * @category models
@@ -64,7 +65,8 @@ export const defaultRefreshMargin: Duration.Duration = internal.defaultRefreshMa
  * their expiry (default {@link defaultRefreshMargin}). Requests that find them stale at the same
  * time wait for one shared fetch. A failed fetch fails the request with `CiCredentialsError`, and
  * the next request tries again. Credentials that are invalid, or already inside the margin when
- * fetched, are a `CiCredentialsError` too.
+ * fetched, are a `CiCredentialsError` too. Building the provider fails with `CiInvalidInput` when
+ * `fetch` is not an `Effect` or `margin` is not a finite duration.
  *
  * @example
  * ```ts
@@ -89,7 +91,7 @@ export const defaultRefreshMargin: Duration.Duration = internal.defaultRefreshMa
 export const refreshing: <E, R>(
   fetch: Effect.Effect<Credentials, E, R>,
   options?: { readonly margin?: Duration.DurationInput | undefined }
-) => Effect.Effect<Provider, never, R> = internal.refreshing
+) => Effect.Effect<Provider, CiError.CiInvalidInput, R> = internal.refreshing
 
 /**
  * Reads credentials from `Config`: the variables of this library when its SecretId and SecretKey

@@ -9,6 +9,7 @@ import * as ConfigProvider from "effect/ConfigProvider"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
@@ -179,6 +180,53 @@ describe("CiClient", () => {
         expect(client.bucket).toBe(bucket)
         expect(client.region).toBe("ap-chengdu")
         expect(client.endpoint).toBe("http://127.0.0.1:9000")
+      }))
+
+    // The timeout shows in the error of a request that never gets an answer.
+    const timeoutFrom = (value: string) =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(Effect.flip(send()))
+        yield* TestClock.adjust("1 minute")
+        return yield* Fiber.join(fiber)
+      }).pipe(
+        Effect.provide(
+          CiClient.layerConfig({}, { retrySchedule: Schedule.stop }).pipe(
+            Layer.provide(TestHttpClient.layer(() => TestHttpClient.hang))
+          )
+        ),
+        Effect.withConfigProvider(ConfigProvider.fromMap(
+          new Map([
+            ["COS_BUCKET", bucket],
+            ["COS_REGION", "ap-chengdu"],
+            ["COS_SECRET_ID", "AKIDEXAMPLE"],
+            ["COS_SECRET_KEY", secretKey],
+            ["COS_CI_TIMEOUT", value]
+          ])
+        ))
+      )
+
+    for (
+      const [value, description] of [
+        ["2", "no complete response within 2s"],
+        ["2.5", "no complete response within 2s 500ms"],
+        ["500 millis", "no complete response within 500ms"]
+      ] as const
+    ) {
+      it.effect(`reads COS_CI_TIMEOUT ${JSON.stringify(value)}`, () =>
+        Effect.gen(function*() {
+          const error = yield* timeoutFrom(value)
+          expect(error).toBeInstanceOf(CiTransportError)
+          expect(error).toMatchObject({ reason: "Timeout", description })
+        }))
+    }
+
+    it.effect("names COS_CI_TIMEOUT when it is not a time", () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(timeoutFrom("soon"))
+        expect(String(error)).toBe(
+          "(Invalid data at COS_CI_TIMEOUT: \"Expected seconds, such as 10, or a duration such as \"500 millis\", " +
+            "got \"soon\"\")"
+        )
       }))
   })
 
@@ -544,6 +592,65 @@ describe("CiClient", () => {
         const { attempts } = yield* sendFailure(stubLayer(() => skewed("AccessDenied", "Access Denied.", serverDate)))
         expect(attempts).toBe(1)
       }))
+
+    // A Date outside 2000 to 2199 cannot be a working server clock, so it neither triggers a re-send
+    // nor moves the clock of later calls.
+    for (
+      const [name, date] of [
+        ["in 1970", "Thu, 01 Jan 1970 00:00:00 GMT"],
+        ["in the year 275760", "Sat, 13 Sep 275760 00:00:00 GMT"],
+        ["just before 2000", "Fri, 31 Dec 1999 23:59:59 GMT"],
+        ["just after 2199", "Wed, 01 Jan 2200 00:00:00 GMT"]
+      ]
+    ) {
+      it.effect(`ignores a server Date ${name}`, () =>
+        Effect.gen(function*() {
+          const { error, sentByFirstCall } = yield* runWithClock(Effect.gen(function*() {
+            const error = yield* Effect.flip(send())
+            const sentByFirstCall = (yield* requests).length
+            yield* send()
+            return { error, sentByFirstCall }
+          }))
+          const sent = yield* requests
+          const starts = sent.map((request) => parsedAuthorization(request.headers["authorization"]).keyTime.start)
+
+          expect(error).toStrictEqual(
+            new CiServiceError({
+              status: 403,
+              code: "RequestTimeTooSkewed",
+              message: "too skewed",
+              requestId: "REQ-SKEW",
+              traceId: undefined,
+              resource: undefined
+            })
+          )
+          expect(sentByFirstCall).toBe(1)
+          // The next call is signed with the local clock, not with an offset taken from that Date.
+          expect(starts).toStrictEqual([1700000000, 1700000000])
+        }).pipe(Effect.provide(stubLayer(TestHttpClient.sequence(
+          skewed("RequestTimeTooSkewed", "too skewed", date),
+          TestHttpClient.respond(200)
+        )))))
+    }
+
+    for (
+      const [date, start] of [
+        ["Sat, 01 Jan 2000 00:00:00 GMT", 946684799],
+        ["Tue, 31 Dec 2199 23:59:59 GMT", 7258118398]
+      ] as const
+    ) {
+      it.effect(`corrects the clock to ${date}`, () =>
+        Effect.gen(function*() {
+          yield* runWithClock(send())
+          const sent = yield* requests
+          const starts = sent.map((request) => parsedAuthorization(request.headers["authorization"]).keyTime.start)
+
+          expect(starts).toStrictEqual([1700000000, start])
+        }).pipe(Effect.provide(stubLayer(TestHttpClient.sequence(
+          skewed("RequestTimeTooSkewed", "too skewed", date),
+          TestHttpClient.respond(200)
+        )))))
+    }
 
     it.effect("keeps the correction for later calls", () =>
       Effect.gen(function*() {

@@ -1,4 +1,5 @@
 import * as CiClient from "@effect-cos/http/CiClient"
+import { CiHttpError, CiServiceError } from "@effect-cos/http/CiError"
 import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
 import * as Signer from "@effect-cos/signer/Signer"
 import { describe, expect, it } from "@effect/vitest"
@@ -88,4 +89,125 @@ describe("secrets quoted by the server", () => {
 
       expect(error).toMatchObject({ _tag: "CiServiceError", code: "AccessDenied", message: "Access Denied." })
     }).pipe(Effect.provide(echo(403, () => errorXml("AccessDenied", "Access Denied.")))))
+})
+
+describe("secrets quoted in another encoding", () => {
+  const stsToken = "STSTOKEN/ab+cd==&x"
+
+  const everyCharacter = (text: string, replace: (code: number) => string) =>
+    text.replace(/[^A-Za-z0-9]/g, (character) => replace(character.charCodeAt(0)))
+
+  const encodings: ReadonlyArray<readonly [string, (text: string) => string]> = [
+    ["HTML-escaped", (text) => text.replaceAll("&", "&amp;")],
+    ["written as decimal character references", (text) => everyCharacter(text, (code) => `&#${code};`)],
+    [
+      "written as hex character references",
+      (text) => everyCharacter(text, (code) => `&#x${code.toString(16).toUpperCase()};`)
+    ],
+    [
+      "written as lower-case hex character references",
+      (text) => everyCharacter(text, (code) => `&#x${code.toString(16)};`)
+    ],
+    ["JSON-escaped", (text) => JSON.stringify(text).slice(1, -1).replaceAll("/", "\\/")],
+    [
+      "written as JSON \\u escapes",
+      (text) => everyCharacter(text, (code) => `\\u${code.toString(16).padStart(4, "0")}`)
+    ],
+    ["percent-encoded", Signer.encode],
+    [
+      "percent-encoded in lower case",
+      (text) => Signer.encode(text).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())
+    ]
+  ]
+
+  const stsOptions: Partial<CiClient.CiClientOptions> = {
+    credentials: { ...options.credentials as CiClient.Credentials, sessionToken: Redacted.make(stsToken) },
+    retrySchedule: Schedule.stop
+  }
+
+  /** Sends a cancel, and returns its error and the requests the stub received. */
+  const cancelFailure = Effect.gen(function*() {
+    const error = yield* Effect.flip(runWithClock(cancel))
+    const sent = yield* TestHttpClient.requests
+    return { error, sent }
+  })
+
+  /** Lists the forms of the token and of the Authorization value that no rendering of an error may contain. */
+  const secretForms = (authorization: string) => {
+    const signature = /q-signature=([0-9a-f]+)/.exec(authorization)![1]
+    return [
+      stsToken,
+      authorization,
+      signature,
+      ...encodings.flatMap(([, encode]) => [encode(stsToken), encode(authorization)])
+    ]
+  }
+
+  const expectRedacted = (renderings: ReadonlyArray<string>, authorization: string) => {
+    for (const rendering of renderings) {
+      for (const secret of secretForms(authorization)) {
+        expect(rendering).not.toContain(secret)
+      }
+    }
+  }
+
+  for (const [name, encode] of encodings) {
+    it.effect(`are redacted when ${name}`, () =>
+      Effect.gen(function*() {
+        const { error, sent } = yield* cancelFailure
+        const authorization = sent[0].headers["authorization"]
+
+        expect(error).toStrictEqual(
+          new CiHttpError({
+            status: 400,
+            requestId: undefined,
+            contentType: "text/html",
+            bodyPreview: "<html><p>token <redacted></p><p>authorization <redacted></p></html>"
+          })
+        )
+        expect(sent).toHaveLength(1)
+        const preview = error._tag === "CiHttpError" ? error.bodyPreview : ""
+        expectRedacted([String(error), JSON.stringify(error), error.message, preview], authorization)
+      }).pipe(Effect.provide(stubLayer(
+        (request) =>
+          TestHttpClient.respond(400, {
+            headers: { "content-type": "text/html" },
+            body: `<html><p>token ${encode(stsToken)}</p>` +
+              `<p>authorization ${encode(request.headers["authorization"])}</p></html>`
+          }),
+        stsOptions
+      ))))
+  }
+
+  it.effect("are redacted in a CiServiceError message in mixed encodings", () =>
+    Effect.gen(function*() {
+      const { error, sent } = yield* cancelFailure
+      const authorization = sent[0].headers["authorization"]
+
+      expect(error).toStrictEqual(
+        new CiServiceError({
+          status: 400,
+          code: "InvalidToken",
+          message: "token <redacted>, again <redacted>, authorization <redacted>",
+          requestId: undefined,
+          traceId: undefined,
+          resource: undefined
+        })
+      )
+      expect(sent).toHaveLength(1)
+      expectRedacted([String(error), JSON.stringify(error), error.message], authorization)
+    }).pipe(Effect.provide(stubLayer(
+      (request) => {
+        // Percent-encoded "/" in lower case next to a raw "+", then the token JSON-escaped. In the
+        // XML document "&amp;" stands for "&", so the message quotes the Authorization HTML-escaped.
+        const mixed = stsToken.replace("/", "%2f")
+        const quoted = `token ${mixed}, again ${stsToken.replaceAll("/", "\\/")}, authorization ` +
+          request.headers["authorization"].replaceAll("&", "&amp;amp;")
+        return TestHttpClient.respond(400, {
+          headers: { "content-type": "application/xml" },
+          body: errorXml("InvalidToken", quoted.replaceAll("&x", "&amp;x"))
+        })
+      },
+      stsOptions
+    ))))
 })

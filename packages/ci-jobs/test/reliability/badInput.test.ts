@@ -143,8 +143,14 @@ describe("bad input", () => {
           expect(sent).toHaveLength(0)
         }
       }).pipe(
-        Effect.provide(stubLayer(() =>
-          xmlOk("<Response><RequestId>REQ-1</RequestId><NonExistJobIds>x</NonExistJobIds></Response>", "REQ-1")
+        // CI lists the id it was asked for, the last path segment, as not found.
+        Effect.provide(stubLayer((request) =>
+          xmlOk(
+            `<Response><RequestId>REQ-1</RequestId><NonExistJobIds>${
+              new URL(request.url).pathname.split("/").pop()
+            }</NonExistJobIds></Response>`,
+            "REQ-1"
+          )
         ))
       ),
     { fastCheck: { numRuns } }

@@ -1,4 +1,3 @@
-import * as Signer from "@effect-cos/signer/Signer"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -25,15 +24,18 @@ import * as CiRetry from "../CiRetry.js"
 import type * as Credentials from "../Credentials.js"
 import * as internalCredentials from "./credentials.js"
 import { buildUrl, resolveEndpoint, validateBucket, validateRegion, validateText } from "./endpoint.js"
+import {
+  describeValue,
+  typeName,
+  validateRetrySchedule,
+  validateTimeout,
+  validateTokenHeader,
+  validateTransformClient
+} from "./options.js"
 import { classify, type Exchange, redactSecrets, requestIdHeader } from "./response.js"
 import { securityTokenHeader, signRequest } from "./signing.js"
 import { timeoutFail } from "./timeout.js"
 import { fromHttpClientError, readBody } from "./transport.js"
-
-/** @internal */
-export const defaultTimeout: Duration.Duration = Duration.seconds(30)
-
-const maxTimeoutMillis = 2 ** 31 - 1
 
 /**
  * A skew smaller than this is within the precision of the `Date` header plus network delay, and
@@ -51,27 +53,6 @@ export const isClockSkewError = (error: CiRequestError): error is CiServiceError
   (error.code === "RequestTimeTooSkewed" ||
     error.code === "SignatureExpired" ||
     (error.code === "AccessDenied" && error.message.includes("Request has expired")))
-
-const validateTimeout = (
-  timeout: Duration.DurationInput | undefined
-): Either.Either<Duration.Duration, CiInvalidInput> => {
-  if (timeout === undefined) {
-    return Either.right(defaultTimeout)
-  }
-  const duration = Duration.decodeUnknown(timeout)
-  if (Option.isNone(duration) || !Duration.isFinite(duration.value) || Duration.toMillis(duration.value) <= 0) {
-    return Either.left(
-      new CiInvalidInput({ field: "timeout", value: String(timeout), reason: "must be a positive, finite duration" })
-    )
-  }
-  // Timers hold at most 2^31 - 1 milliseconds; a longer wait would fire at once.
-  if (Duration.toMillis(duration.value) > maxTimeoutMillis) {
-    return Either.left(
-      new CiInvalidInput({ field: "timeout", value: String(timeout), reason: "must be at most 24 days" })
-    )
-  }
-  return Either.right(duration.value)
-}
 
 const validateRequest = (request: CiClient.CiRequest): Either.Either<CiClient.CiRequest, CiInvalidInput> => {
   for (const segment of request.path) {
@@ -128,27 +109,34 @@ const toHttpRequest = (endpoint: URL, request: CiClient.CiRequest): HttpClientRe
   )
 }
 
-const parseHttpDate = (value: string | undefined): number | undefined => {
+// A server's Date outside these years is a broken or forged header, not a clock to sign with. A 1970
+// date would sign q-sign-time=0;900, and the offset it sets would last for every later call.
+const minServerTimeMillis = Date.UTC(2000, 0, 1)
+const maxServerTimeMillis = Date.UTC(2199, 11, 31, 23, 59, 59)
+
+const parseServerDate = (value: string | undefined): number | undefined => {
   if (value === undefined) {
     return undefined
   }
   const millis = Date.parse(value)
-  return Number.isNaN(millis) ? undefined : millis
+  return Number.isNaN(millis) || millis < minServerTimeMillis || millis > maxServerTimeMillis ? undefined : millis
 }
 
-// The values of a signed request that an error must not quote: the session token, also encoded as
-// the FormatString of a signature shows it, and the Authorization value and its signature.
+// The values of a signed request that an error must not quote: the session token, the Authorization
+// value and its signature, with and without the field name. `redactSecrets` also matches their
+// encoded forms, such as the percent-encoded token of a signature's FormatString.
 const sentSecrets = (request: HttpClientRequest.HttpClientRequest): ReadonlyArray<string> => {
   const secrets: Array<string> = []
   for (const name of [securityTokenHeader, "x-cos-security-token"]) {
     const token = request.headers[name]
     if (token !== undefined) {
-      secrets.push(token, Signer.encode(token))
+      secrets.push(token)
     }
   }
   const authorization = request.headers["authorization"]
   if (authorization !== undefined) {
-    secrets.push(authorization, ...(authorization.match(/q-signature=[0-9a-f]+/) ?? []))
+    const signature = /q-signature=([0-9a-f]+)/.exec(authorization)
+    secrets.push(authorization, ...(signature === null ? [] : [signature[0], signature[1]]))
   }
   return secrets
 }
@@ -166,33 +154,44 @@ const defaultTokenHeader = (
 /** @internal */
 export const make = (options: CiClient.CiClientOptions) =>
   Effect.gen(function*() {
+    // JavaScript callers can pass anything, so even the options object is checked before it is read.
+    if (typeof options !== "object" || options === null) {
+      return yield* new CiInvalidInput({
+        field: "options",
+        value: describeValue(options),
+        reason: `must be an object with bucket, region and credentials, not ${typeName(options)}`
+      })
+    }
     const settings = yield* Either.all({
       bucket: validateBucket(options.bucket),
       region: validateRegion(options.region),
       timeout: validateTimeout(options.timeout)
     })
     const endpoint = yield* resolveEndpoint({ ...settings, endpoint: options.endpoint })
-    const retrySchedule = options.retrySchedule ?? CiRetry.defaultSchedule
-    const tokenHeader = options.securityTokenHeader ?? defaultTokenHeader(endpoint, settings)
+    const retrySchedule = yield* validateRetrySchedule(options.retrySchedule, CiRetry.defaultSchedule)
+    const tokenHeader = (yield* validateTokenHeader(options.securityTokenHeader)) ??
+      defaultTokenHeader(endpoint, settings)
+    const transformClient = yield* validateTransformClient(options.transformClient)
+    const credentials = yield* internalCredentials.validateOption(options.credentials)
 
-    // Fixed credentials are checked once, here. A provider's are checked each time they are fetched,
+    // Fixed credentials were checked once, above. A provider's are checked each time they are fetched,
     // because whatever it returns is written into the Authorization header.
     const getCredentials: Effect.Effect<Credentials.Credentials, CiCredentialsError> =
-      internalCredentials.isProvider(options.credentials) ?
-        Effect.flatMap(options.credentials.get, (fetched) =>
+      internalCredentials.isProvider(credentials) ?
+        Effect.flatMap(credentials.get, (fetched) =>
           Either.match(internalCredentials.validate(fetched), {
             onLeft: (invalid) =>
               Effect.fail(new CiCredentialsError({ reason: `the provider returned ${invalid.message}` })),
             onRight: Effect.succeed
           })) :
-        Effect.succeed(yield* internalCredentials.validate(options.credentials))
+        Effect.succeed(credentials)
 
     // Difference between the server's clock and ours, learned from clock-skew errors. Shared by
     // every call of this client, so one correction serves all later requests.
     const clockOffset = yield* Ref.make(0)
 
     const baseClient = yield* HttpClient.HttpClient
-    const transformed = options.transformClient === undefined ? baseClient : options.transformClient(baseClient)
+    const transformed = transformClient === undefined ? baseClient : transformClient(baseClient)
 
     // Signing is the last request transform, so it runs on every attempt with a fresh key time
     // and signs the final URL.
@@ -261,7 +260,7 @@ export const make = (options: CiClient.CiClientOptions) =>
 
         const error = redactSecrets(classified.left, result)
         if (isClockSkewError(error) && !skew.corrected) {
-          const serverTime = parseHttpDate(result.headers["date"])
+          const serverTime = parseServerDate(result.headers["date"])
           const now = yield* Clock.currentTimeMillis
           if (serverTime !== undefined && Math.abs(serverTime - (now + signedOffset)) >= clockSkewThresholdMillis) {
             skew.corrected = true
@@ -282,8 +281,7 @@ export const make = (options: CiClient.CiClientOptions) =>
 
     // Keep the session token out of the HTTP client's span attributes. Fixed credentials without a
     // token send none, so their calls skip the cost of changing the redacted names.
-    const mayHaveToken = internalCredentials.isProvider(options.credentials) ||
-      options.credentials.sessionToken !== undefined
+    const mayHaveToken = internalCredentials.isProvider(credentials) || credentials.sessionToken !== undefined
     const redactToken = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       mayHaveToken
         ? Effect.locallyWith(effect, Headers.currentRedactedNames, (names) => [...names, tokenHeader])

@@ -4,10 +4,12 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
-import { CiCredentialsError, CiInvalidInput } from "../CiError.js"
+import { CiCredentialsError, type CiInvalidInput } from "../CiError.js"
 import type * as Credentials from "../Credentials.js"
+import { describeValue, invalid, typeName } from "./options.js"
 
 // Both values are sent in headers: the SecretId inside the Authorization value, where "&", "=" and
 // ";" would add or split fields, and the token as a header of its own.
@@ -15,51 +17,138 @@ const secretIdPattern = /^[\x21-\x7e]+$/
 const authorizationSeparators = /[&=;]/
 const tokenPattern = /^[\x21-\x7e]+$/
 
+// A SecretKey or session token that is not a Redacted string. The value is shown as "<redacted>"
+// unless it is null, because a plain string here is the secret itself.
+const invalidSecret = (field: string, value: unknown) => {
+  if (!Redacted.isRedacted(value)) {
+    return invalid(
+      field,
+      value === null ? "null" : "<redacted>",
+      `must be a Redacted string made with Redacted.make, not ${typeName(value)}`
+    )
+  }
+  // Redacted.make(process.env.COS_SECRET_KEY!) wraps undefined when the variable is not set.
+  return invalid(field, "<redacted>", `must wrap a string, but wraps ${typeName(Redacted.value(value))}`)
+}
+
+const isRedactedString = (value: unknown): value is Redacted.Redacted<string> =>
+  Redacted.isRedacted(value) && typeof Redacted.value(value) === "string"
+
+const validateSecretId = (secretId: unknown): Either.Either<unknown, CiInvalidInput> => {
+  if (secretId === undefined) {
+    return invalid("secretId", "undefined", "is required")
+  }
+  if (typeof secretId !== "string") {
+    return invalid("secretId", describeValue(secretId), `must be a string, not ${typeName(secretId)}`)
+  }
+  if (secretId.length === 0) {
+    return invalid("secretId", "", "must not be empty")
+  }
+  if (!secretIdPattern.test(secretId) || authorizationSeparators.test(secretId)) {
+    return invalid("secretId", secretId, "must be printable ASCII without spaces, \"&\", \"=\" or \";\"")
+  }
+  return Either.right(secretId)
+}
+
+const validateSecretKey = (secretKey: unknown): Either.Either<unknown, CiInvalidInput> => {
+  if (secretKey === undefined) {
+    return invalid("secretKey", "undefined", "is required")
+  }
+  if (!isRedactedString(secretKey)) {
+    return invalidSecret("secretKey", secretKey)
+  }
+  if (Redacted.value(secretKey).length === 0) {
+    return invalid("secretKey", "", "must not be empty")
+  }
+  return Either.right(secretKey)
+}
+
+const validateSessionToken = (sessionToken: unknown): Either.Either<unknown, CiInvalidInput> => {
+  if (sessionToken === undefined) {
+    return Either.right(sessionToken)
+  }
+  if (!isRedactedString(sessionToken)) {
+    return invalidSecret("sessionToken", sessionToken)
+  }
+  if (!tokenPattern.test(Redacted.value(sessionToken))) {
+    return invalid("sessionToken", "<redacted>", "must be printable ASCII without spaces, as STS issues it")
+  }
+  return Either.right(sessionToken)
+}
+
+const validateExpiration = (expiration: unknown): Either.Either<unknown, CiInvalidInput> => {
+  if (expiration === undefined) {
+    return Either.right(expiration)
+  }
+  if (!Predicate.isDate(expiration)) {
+    return invalid("expiration", describeValue(expiration), `must be a Date, not ${typeName(expiration)}`)
+  }
+  if (Number.isNaN(expiration.getTime())) {
+    return invalid("expiration", "Invalid Date", "must be a valid Date")
+  }
+  return Either.right(expiration)
+}
+
 /**
- * Checks that credentials can be used to sign and send a request. The error never shows the secret
- * key or the token.
+ * Checks that credentials can be used to sign and send a request. Types are checked too, because
+ * JavaScript callers and providers can pass any value. The error never shows the secret key or the
+ * token.
  *
  * @internal
  */
-export const validate = (
-  credentials: Credentials.Credentials
-): Either.Either<Credentials.Credentials, CiInvalidInput> => {
-  if (credentials.secretId.length === 0) {
-    return Either.left(new CiInvalidInput({ field: "secretId", value: "", reason: "must not be empty" }))
-  }
-  if (!secretIdPattern.test(credentials.secretId) || authorizationSeparators.test(credentials.secretId)) {
-    return Either.left(
-      new CiInvalidInput({
-        field: "secretId",
-        value: credentials.secretId,
-        reason: "must be printable ASCII without spaces, \"&\", \"=\" or \";\""
-      })
+export const validate = (credentials: unknown): Either.Either<Credentials.Credentials, CiInvalidInput> => {
+  if (typeof credentials !== "object" || credentials === null) {
+    return invalid(
+      "credentials",
+      // A string here could be a key pair written as one value.
+      typeof credentials === "string" ? "<redacted>" : describeValue(credentials),
+      `must be an object with secretId and secretKey, not ${typeName(credentials)}`
     )
   }
-  if (Redacted.value(credentials.secretKey).length === 0) {
-    return Either.left(new CiInvalidInput({ field: "secretKey", value: "", reason: "must not be empty" }))
-  }
-  if (credentials.sessionToken !== undefined && !tokenPattern.test(Redacted.value(credentials.sessionToken))) {
-    return Either.left(
-      new CiInvalidInput({
-        field: "sessionToken",
-        value: "<redacted>",
-        reason: "must be printable ASCII without spaces, as STS issues it"
-      })
-    )
-  }
-  if (credentials.expiration !== undefined && Number.isNaN(credentials.expiration.getTime())) {
-    return Either.left(
-      new CiInvalidInput({ field: "expiration", value: "Invalid Date", reason: "must be a valid Date" })
-    )
-  }
-  return Either.right(credentials)
+  const fields = credentials as Record<string, unknown>
+  // Either.all returns the first invalid value in this order, so a missing secretId is reported first.
+  const checked = Either.all([
+    validateSecretId(fields.secretId),
+    validateSecretKey(fields.secretKey),
+    validateSessionToken(fields.sessionToken),
+    validateExpiration(fields.expiration)
+  ])
+  return Either.map(checked, () => credentials as Credentials.Credentials)
 }
 
-/** @internal */
-export const isProvider = (
-  credentials: Credentials.Credentials | Credentials.Provider
-): credentials is Credentials.Provider => "get" in credentials && Effect.isEffect(credentials.get)
+/**
+ * Tells a provider from fixed credentials. Any other value, such as `null`, is neither, and
+ * {@link validate} rejects it.
+ *
+ * @internal
+ */
+export const isProvider = (credentials: unknown): credentials is Credentials.Provider =>
+  Predicate.hasProperty(credentials, "get") && Effect.isEffect(credentials.get)
+
+/**
+ * Checks the `credentials` option. A provider is returned as it is, because the client checks the
+ * credentials of every `get`. Fixed credentials are checked once, here.
+ *
+ * @internal
+ */
+export const validateOption = (
+  credentials: unknown
+): Either.Either<Credentials.Provider | Credentials.Credentials, CiInvalidInput> => {
+  if (credentials === undefined) {
+    return invalid("credentials", "undefined", "is required")
+  }
+  if (isProvider(credentials)) {
+    return Either.right(credentials)
+  }
+  if (Predicate.hasProperty(credentials, "get") && !Predicate.hasProperty(credentials, "secretId")) {
+    return invalid(
+      "credentials",
+      describeValue(credentials),
+      `must be a provider whose get is an Effect, but get is ${typeName(credentials.get)}`
+    )
+  }
+  return validate(credentials)
+}
 
 /** @internal */
 export const fromStatic = (credentials: Credentials.Credentials): Credentials.Provider => ({
@@ -69,13 +158,35 @@ export const fromStatic = (credentials: Credentials.Credentials): Credentials.Pr
 /** @internal */
 export const defaultRefreshMargin: Duration.Duration = Duration.minutes(5)
 
+const validateMargin = (options: unknown): Either.Either<number, CiInvalidInput> => {
+  if (options !== undefined && !Predicate.isObject(options)) {
+    return invalid(
+      "options",
+      describeValue(options),
+      `must be an object such as { margin: "5 minutes" }, not ${typeName(options)}`
+    )
+  }
+  const margin = Predicate.hasProperty(options, "margin") ? options.margin : undefined
+  if (margin === undefined) {
+    return Either.right(Duration.toMillis(defaultRefreshMargin))
+  }
+  const duration = Duration.decodeUnknown(margin)
+  if (Option.isNone(duration) || !Duration.isFinite(duration.value)) {
+    return invalid("margin", describeValue(margin), "must be a finite duration, such as \"5 minutes\"")
+  }
+  return Either.right(Duration.toMillis(duration.value))
+}
+
 /** @internal */
 export const refreshing = <E, R>(
   fetch: Effect.Effect<Credentials.Credentials, E, R>,
-  options: { readonly margin?: Duration.DurationInput | undefined } = {}
-): Effect.Effect<Credentials.Provider, never, R> =>
+  options?: { readonly margin?: Duration.DurationInput | undefined }
+): Effect.Effect<Credentials.Provider, CiInvalidInput, R> =>
   Effect.gen(function*() {
-    const marginMillis = Duration.toMillis(Duration.decode(options.margin ?? defaultRefreshMargin))
+    if (!Effect.isEffect(fetch)) {
+      return yield* invalid("fetch", describeValue(fetch), `must be an Effect, not ${typeName(fetch)}`)
+    }
+    const marginMillis = yield* validateMargin(options)
     const context = yield* Effect.context<R>()
     const cached = yield* Ref.make(Option.none<Credentials.Credentials>())
     // One permit: callers that find the credentials stale wait for a single refresh and share it.

@@ -1,6 +1,7 @@
 import * as Signer from "@effect-cos/signer/Signer"
 import * as Either from "effect/Either"
-import { CiInvalidInput } from "../CiError.js"
+import type { CiInvalidInput } from "../CiError.js"
+import { describeValue, invalid, requireString, typeName } from "./options.js"
 
 // Both values become labels of the host name, so anything outside a DNS label could move the
 // request to another host: `.` adds labels, `/`, `@`, `:` and `?` end the authority.
@@ -8,11 +9,13 @@ const bucketPattern = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?-[0-9]+$/
 const regionPattern = /^[a-z]+(?:-[a-z0-9]+)+$/
 const maxLabelLength = 63
 
-const invalid = (field: string, value: string, reason: string) =>
-  Either.left(new CiInvalidInput({ field, value, reason }))
-
 /** @internal */
-export const validateBucket = (bucket: string): Either.Either<string, CiInvalidInput> => {
+export const validateBucket = (value: unknown): Either.Either<string, CiInvalidInput> => {
+  const checked = requireString("bucket", value)
+  if (Either.isLeft(checked)) {
+    return checked
+  }
+  const bucket = checked.right
   if (bucket.length === 0 || bucket.length > maxLabelLength) {
     return invalid("bucket", bucket, `must be 1 to ${maxLabelLength} characters`)
   }
@@ -27,7 +30,12 @@ export const validateBucket = (bucket: string): Either.Either<string, CiInvalidI
 }
 
 /** @internal */
-export const validateRegion = (region: string): Either.Either<string, CiInvalidInput> => {
+export const validateRegion = (value: unknown): Either.Either<string, CiInvalidInput> => {
+  const checked = requireString("region", value)
+  if (Either.isLeft(checked)) {
+    return checked
+  }
+  const region = checked.right
   if (region.length === 0 || region.length > maxLabelLength) {
     return invalid("region", region, `must be 1 to ${maxLabelLength} characters`)
   }
@@ -51,10 +59,13 @@ export const validateRegion = (region: string): Either.Either<string, CiInvalidI
 export const resolveEndpoint = (options: {
   readonly bucket: string
   readonly region: string
-  readonly endpoint?: string | undefined
+  readonly endpoint?: unknown
 }): Either.Either<URL, CiInvalidInput> => {
   if (options.endpoint === undefined) {
     return Either.right(new URL(`https://${options.bucket}.ci.${options.region}.myqcloud.com`))
+  }
+  if (typeof options.endpoint !== "string") {
+    return invalid("endpoint", describeValue(options.endpoint), `must be a string, not ${typeName(options.endpoint)}`)
   }
 
   const endpoint = options.endpoint

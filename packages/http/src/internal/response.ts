@@ -150,16 +150,77 @@ export const classify = (exchange: Exchange): Either.Either<Exchange, CiServiceE
 
 const redactedText = "<redacted>"
 
-const redactText = (text: string, secrets: ReadonlyArray<string>): string =>
-  secrets.reduce((redacted, secret) => redacted.replaceAll(secret, redactedText), text)
+// Matches one hex digit in either case, as percent-encoding and character references allow.
+const caselessHex = (code: number, width: number): string =>
+  Array.from(
+    code.toString(16).padStart(width, "0"),
+    (digit) => /[a-f]/.test(digit) ? `[${digit}${digit.toUpperCase()}]` : digit
+  ).join("")
 
-const redactOptional = (text: string | undefined, secrets: ReadonlyArray<string>): string | undefined =>
+const escapeRegExp = (text: string): string => text.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&")
+
+// The names HTML escapers use for ASCII characters. Any other character is matched by its number.
+const characterEntities: Readonly<Record<string, string>> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  "\"": "&quot;",
+  "'": "&apos;"
+}
+
+/**
+ * Matches a character of a secret in each form a server or proxy may quote it in: as sent,
+ * percent-encoded (upper- or lower-case hex), as an HTML character reference (named, decimal or
+ * hex) and JSON-escaped (`\/` or `\u002f`). Letters and digits match only themselves, because no
+ * escaper in these formats changes them.
+ */
+const characterPattern = (character: string): string => {
+  if (/^[A-Za-z0-9]$/.test(character)) {
+    return character
+  }
+  const code = character.codePointAt(0)!
+  const forms = [
+    escapeRegExp(character),
+    Array.from(new TextEncoder().encode(character), (byte) => `%${caselessHex(byte, 2)}`).join(""),
+    `&#0*${code};`,
+    `&#[xX]0*${caselessHex(code, 1)};`
+  ]
+  const entity = characterEntities[character]
+  if (entity !== undefined) {
+    forms.push(entity)
+  }
+  if (code <= 0xffff) {
+    forms.push(`\\\\u${caselessHex(code, 4)}`)
+  }
+  if (character === "/" || character === "\"" || character === "\\") {
+    forms.push(`\\\\${escapeRegExp(character)}`)
+  }
+  return `(?:${forms.join("|")})`
+}
+
+/**
+ * Builds one pattern that matches any of the secrets in any of the forms of
+ * {@link characterPattern}, also when the forms are mixed. Longer secrets come first, so that the
+ * whole Authorization value wins over the signature inside it.
+ */
+const secretsPattern = (secrets: ReadonlyArray<string>): RegExp =>
+  new RegExp(
+    [...secrets]
+      .sort((a, b) => b.length - a.length)
+      .map((secret) => Array.from(secret, characterPattern).join(""))
+      .join("|"),
+    "g"
+  )
+
+const redactText = (text: string, secrets: RegExp): string => text.replace(secrets, redactedText)
+
+const redactOptional = (text: string | undefined, secrets: RegExp): string | undefined =>
   text === undefined ? undefined : redactText(text, secrets)
 
 /**
- * Replaces the exchange's `sentSecrets` wherever the error of {@link classify} quotes them. The
- * preview is cut again from the redacted body, so that the cut cannot leave the start of a secret
- * behind.
+ * Replaces the exchange's `sentSecrets` wherever the error of {@link classify} quotes them, in any
+ * of the encodings of {@link characterPattern}. The preview is cut again from the redacted body, so
+ * that the cut cannot leave the start of a secret behind.
  *
  * @internal
  */
@@ -167,10 +228,12 @@ export const redactSecrets = (
   error: CiServiceError | CiHttpError,
   exchange: Exchange
 ): CiServiceError | CiHttpError => {
-  const secrets = (exchange.sentSecrets ?? []).filter((secret) => secret !== "")
-  if (secrets.length === 0) {
+  const sent = (exchange.sentSecrets ?? []).filter((secret) => secret !== "")
+  if (sent.length === 0) {
     return error
   }
+  // Built only for an error, so that a successful response pays nothing for it.
+  const secrets = secretsPattern(sent)
   if (error._tag === "CiServiceError") {
     return new CiServiceError({
       status: error.status,
