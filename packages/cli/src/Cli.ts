@@ -8,9 +8,12 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import type * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Logger from "effect/Logger"
-import { command } from "./internal/commands.js"
-import { type OutputFormat, printErrorJson, printErrorLine } from "./internal/output.js"
+import * as Option from "effect/Option"
+import { command, jobsUsages } from "./internal/commands.js"
+import { displayText } from "./internal/format.js"
+import { type OutputFormat, printErrorJson, printErrorLine, writeIfOpen } from "./internal/output.js"
 import * as internal from "./internal/report.js"
+import { findUnknownOption } from "./internal/unknownOption.js"
 
 /**
  * The exit codes of `cos-ci`:
@@ -71,9 +74,10 @@ const withoutErrorOutput = (console: Console.Console): Console.Console => ({
 })
 
 // Logs, which `--log-level` turns on, go to stderr so that stdout carries only the command's output,
-// such as the single JSON document of `--output json`.
+// such as the single JSON document of `--output json`. A log line may quote an error message from CI,
+// and logfmt leaves control characters as they are.
 const stderrLogger = Logger.make((options) => {
-  process.stderr.write(`${Logger.logfmtLogger.log(options)}\n`)
+  writeIfOpen(process.stderr, `${displayText(Logger.logfmtLogger.log(options))}\n`)
 })
 
 /**
@@ -86,6 +90,10 @@ const stderrLogger = Logger.make((options) => {
  */
 export const run = (argv: ReadonlyArray<string>): Effect.Effect<ExitCode> => {
   const format = requestedFormat(argv)
+  const unknownOption = findUnknownOption(argv.slice(2), jobsUsages)
+  if (Option.isSome(unknownOption)) {
+    return internal.printFailure(format, new internal.UsageError({ message: unknownOption.value }))
+  }
   const cli = Command.run(command, { name: "cos-ci", version })(argv)
   const quietCli = format === "json" ?
     Effect.consoleWith((console) => Effect.withConsole(cli, withoutErrorOutput(console))) :
@@ -94,7 +102,7 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<ExitCode> => {
     Effect.as(ExitCode.Success),
     Effect.catchAll((error) => internal.printFailure(format, error)),
     Effect.catchAllDefect((defect) => {
-      const message = `unexpected failure: ${String(defect)}`
+      const message = `unexpected failure: ${displayText(String(defect))}`
       const printed = format === "json" ?
         printErrorJson({ error: { tag: "Unexpected", code: null, message, status: null, requestId: null } }) :
         printErrorLine(`error: ${message}`)

@@ -8,6 +8,9 @@ import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Cause from "effect/Cause"
 import * as Exit from "effect/Exit"
 import * as Cli from "./Cli.js"
+import { ignoreClosedPipes } from "./internal/output.js"
+
+ignoreClosedPipes()
 
 NodeRuntime.runMain(Cli.run(process.argv), {
   disableErrorReporting: true,

@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import { bucketArgs, closedPort, cosCi, credentials } from "./helpers.js"
+import { bucketArgs, closedPort, cosCi, cosCiWithClosedPipe, credentials } from "./helpers.js"
 
 describe("cos-ci", () => {
   it.live("cancels a job on the emulator and prints the request id", () =>
@@ -88,12 +88,221 @@ describe("cos-ci", () => {
   it.live("exits 2 for an invalid --timeout", () =>
     Effect.gen(function*() {
       // The other rejected values are checked in-process by internal.test.ts.
-      const outcome = yield* cosCi(["jobs", "cancel", "b1", ...bucketArgs, "--timeout", "0x10"])
-      expect(outcome.code).toBe(2)
-      expect(outcome.stderr).toBe(
-        "error: Invalid --timeout \"0x10\": must be a positive number of seconds, such as 10 or 2.5\n"
-      )
+      const cases: ReadonlyArray<readonly [string, string]> = [
+        ["0x10", "must be a number of seconds, such as 10 or 2.5"],
+        ["9999999", "must be at most 2147483.647 seconds (about 24.9 days)"],
+        ["0.0001", "must have at most 3 decimal places, because it is read to the millisecond"]
+      ]
+      for (const [value, reason] of cases) {
+        const outcome = yield* cosCi(["jobs", "cancel", "b1", ...bucketArgs, "--timeout", value])
+        expect(outcome.code).toBe(2)
+        expect(outcome.stderr).toBe(`error: Invalid --timeout "${value}": ${reason}\n`)
+      }
     }))
+
+  it.live("takes the timeout from COS_CI_TIMEOUT", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      yield* emulator.injectFault({ fault: { _tag: "Delay", millis: 5_000 }, times: Infinity })
+      const env = { ...credentials, COS_CI_ENDPOINT: emulator.url }
+
+      // Seconds, as --timeout takes them, and the duration form CiClient.layerConfig reads.
+      for (const value of ["0.2", "200 millis"]) {
+        const outcome = yield* cosCi(["jobs", "cancel", "b1", ...bucketArgs], {
+          env: { ...env, COS_CI_TIMEOUT: value }
+        })
+        expect(outcome.code).toBe(4)
+        expect(outcome.stderr).toMatch(/^error: Timeout: no complete response within 200ms\n/)
+      }
+
+      const overridden = yield* cosCi(["jobs", "cancel", "b1", ...bucketArgs, "--timeout", "0.3"], {
+        env: { ...env, COS_CI_TIMEOUT: "soon" }
+      })
+      expect(overridden.code).toBe(4)
+      expect(overridden.stderr).toMatch(/^error: Timeout: no complete response within 300ms\n/)
+    }).pipe(Effect.scoped))
+
+  it.live("exits 2 for an invalid COS_CI_TIMEOUT and names it", () =>
+    Effect.gen(function*() {
+      const outcome = yield* cosCi(["jobs", "cancel", "b1", ...bucketArgs], {
+        env: { ...credentials, COS_CI_TIMEOUT: "0" }
+      })
+      expect(outcome.code).toBe(2)
+      expect(outcome.stderr).toBe("error: Invalid COS_CI_TIMEOUT \"0\": must be greater than 0\n")
+    }))
+
+  it.live("escapes control characters in a CI error", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      yield* emulator.injectFault({
+        fault: {
+          _tag: "Reply",
+          status: 400,
+          headers: { "content-type": "application/xml" },
+          body: "<Error><Code>Bad\u001b[2J</Code><Message>evil \u001b]0;pwned\u0007</Message>" +
+            "<RequestId>R\u001b[1m</RequestId><TraceId>T\u009b0m</TraceId></Error>"
+        }
+      })
+      const outcome = yield* cosCi(["jobs", "cancel", "b1", ...bucketArgs, "--endpoint", emulator.url])
+
+      expect(outcome.code).toBe(3)
+      expect(outcome.stderr).toBe(
+        "error: Bad\\u001b[2J: evil \\u001b]0;pwned\\u0007\n" +
+          "status: 400\n" +
+          "request id: R\\u001b[1m\n" +
+          "trace id: T\\u009b0m\n"
+      )
+    }).pipe(Effect.scoped))
+
+  it.live("keeps a multi-line message inside its job's report", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      const first = yield* emulator.seedJob({ state: "Running" })
+      const second = yield* emulator.seedJob({ state: "Running" })
+      yield* emulator.injectFault({
+        method: "PUT",
+        fault: {
+          _tag: "Reply",
+          status: 400,
+          headers: { "content-type": "application/xml" },
+          body: "<Error><Code>InvalidArgument</Code><Message>first line\nerror: forged line</Message>" +
+            "<RequestId>R1</RequestId></Error>"
+        }
+      })
+      const outcome = yield* cosCi([
+        "jobs",
+        "cancel",
+        first.jobId,
+        second.jobId,
+        "--concurrency",
+        "1",
+        ...bucketArgs,
+        "--endpoint",
+        emulator.url
+      ])
+
+      expect(outcome.code).toBe(3)
+      expect(outcome.stdout).toMatch(new RegExp(`^Cancelled batch job ${second.jobId}\\. request id: \\S+\\n$`))
+      expect(outcome.stderr).toBe(
+        `error: batch job ${first.jobId} was not cancelled\n` +
+          "  error: InvalidArgument: first line\\nerror: forged line\n" +
+          "  status: 400\n" +
+          "  request id: R1\n"
+      )
+    }).pipe(Effect.scoped))
+
+  it.live("escapes control characters in the body of an HTTP error", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      // 403 is not retried, so the reply reaches the report.
+      yield* emulator.injectFault({
+        fault: {
+          _tag: "Reply",
+          status: 403,
+          headers: { "content-type": "text/html" },
+          body: "<h1>denied\u001b]0;pwned\u0007</h1>"
+        }
+      })
+      const outcome = yield* cosCi(["jobs", "describe", "b1", ...bucketArgs, "--endpoint", emulator.url])
+
+      expect(outcome.code).toBe(3)
+      expect(outcome.stderr).toBe(
+        "error: HTTP 403 without a CI error document (text/html)\n" +
+          "body: <h1>denied\\u001b]0;pwned\\u0007</h1>\n"
+      )
+    }).pipe(Effect.scoped))
+
+  it.live("escapes control characters in an unreadable response", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      yield* emulator.injectFault({
+        fault: {
+          _tag: "Reply",
+          status: 200,
+          headers: { "content-type": "application/xml" },
+          body: "<Response\u001b[2J></Response\u001b[2J>"
+        }
+      })
+      const outcome = yield* cosCi(["jobs", "describe", "b1", ...bucketArgs, "--endpoint", emulator.url])
+
+      expect(outcome.code).toBe(3)
+      expect(outcome.stderr).toMatch(/^error: unreadable response: .*Response\\u001b\[2J.*\nstatus: 200\n$/)
+      expect(outcome.stderr).not.toContain("\u001b")
+    }).pipe(Effect.scoped))
+
+  it.live("names a misspelt option that comes before --bucket", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      const outcome = yield* cosCi(["jobs", "list", "--stat", "Running", ...bucketArgs, "--endpoint", emulator.url])
+
+      expect(outcome.code).toBe(2)
+      expect(outcome.stdout).toBe("")
+      expect(outcome.stderr).toBe(
+        "error: unknown option --stat for cos-ci jobs list. Did you mean --state? See cos-ci jobs list --help.\n"
+      )
+      expect(yield* emulator.requests).toHaveLength(0)
+    }).pipe(Effect.scoped))
+
+  it.live("shows --state and job ids as optional in --help", () =>
+    Effect.gen(function*() {
+      const list = yield* cosCi(["jobs", "list", "--help"], { env: {} })
+      const cancel = yield* cosCi(["jobs", "cancel", "--help"], { env: {} })
+
+      expect(list.code).toBe(0)
+      expect(list.stdout).toContain("$ list [--state Submitted | Running | Success | Failed | Pause | Cancel...] [")
+      expect(cancel.code).toBe(0)
+      expect(cancel.stdout).toContain("$ cancel [--state Submitted | Running | Pause...] [")
+      expect(cancel.stdout).toContain(" [<jobId>...]\n")
+    }))
+
+  it.live("finishes its work when the reader closes stdout", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      // About 330 KB of JSON, far more than a pipe holds at once.
+      for (let index = 0; index < 600; index++) {
+        yield* emulator.seedJob({ state: "Running" })
+      }
+      const outcome = yield* cosCiWithClosedPipe(
+        ["jobs", "list", "--limit", "600", "-o", "json", ...bucketArgs, "--endpoint", emulator.url],
+        "stdout"
+      )
+
+      expect(outcome.stderr).toBe("")
+      expect(outcome.code).toBe(0)
+      // Every page of 100 was read.
+      expect(yield* emulator.requests).toHaveLength(6)
+    }).pipe(Effect.scoped))
+
+  it.live("cancels every job when the reader closes stderr", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      const jobs = yield* Effect.forEach(Array.from({ length: 5 }), () => emulator.seedJob({ state: "Running" }))
+      // The first cancel is throttled once, so a debug log line goes to the closed stderr before any job is cancelled.
+      yield* emulator.injectFault({ method: "PUT", fault: { _tag: "Reply", status: 503 } })
+      const outcome = yield* cosCiWithClosedPipe(
+        [
+          "jobs",
+          "cancel",
+          ...jobs.map((job) => job.jobId),
+          "--concurrency",
+          "1",
+          "--log-level",
+          "debug",
+          ...bucketArgs,
+          "--endpoint",
+          emulator.url
+        ],
+        "stderr"
+      )
+
+      expect(outcome.code).toBe(0)
+      expect(outcome.stdout.match(/^Cancelled batch job /gm)).toHaveLength(5)
+      for (const job of jobs) {
+        expect(Option.map(yield* emulator.getJob(job.jobId), (stored) => stored.state)).toStrictEqual(
+          Option.some("Cancel")
+        )
+      }
+    }).pipe(Effect.scoped))
 
   it.live("names every missing credential", () =>
     Effect.gen(function*() {

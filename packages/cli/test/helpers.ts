@@ -58,7 +58,38 @@ export const cosCi = (args: ReadonlyArray<string>, options: RunOptions = {}) =>
         resume(Effect.succeed({ code, stdout, stderr }))
       }
     )
+    // cos-ci may stop reading stdin early, such as past the size limit of --from-file.
+    child.stdin?.on("error", () => {})
     child.stdin?.end(options.stdin ?? "")
+    return Effect.sync(() => child.kill())
+  })
+
+/**
+ * Runs `cos-ci` with the read end of its stdout or stderr closed at once, as a reader such as
+ * `head -c 10` closes it once it has read enough, so that every write to that stream fails with
+ * EPIPE. Returns what arrived on the other stream, and `""` for the closed one.
+ */
+export const cosCiWithClosedPipe = (args: ReadonlyArray<string>, closed: "stdout" | "stderr") =>
+  Effect.async<Outcome>((resume) => {
+    const child = ChildProcess.spawn(process.execPath, [bin, ...args], {
+      cwd: repositoryRoot,
+      env: childEnv(credentials),
+      timeout: childTimeoutMillis,
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    child[closed].destroy()
+    const open = closed === "stdout" ? child.stderr : child.stdout
+    let text = ""
+    open.on("data", (chunk: Buffer) => {
+      text += chunk.toString("utf8")
+    })
+    child.on(
+      "close",
+      (code) =>
+        resume(
+          Effect.succeed(closed === "stdout" ? { code, stdout: "", stderr: text } : { code, stdout: text, stderr: "" })
+        )
+    )
     return Effect.sync(() => child.kill())
   })
 

@@ -1,16 +1,19 @@
 import type * as BatchJob from "@effect-cos/ci-jobs/BatchJob"
-import { CiInvalidInput, CiServiceError } from "@effect-cos/http/CiError"
+import { BatchJobWaitTimeout } from "@effect-cos/ci-jobs/BatchJob"
+import { CiDecodeError, CiHttpError, CiInvalidInput, CiServiceError } from "@effect-cos/http/CiError"
 import { describe, expect, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import { jobsUsages } from "../src/internal/commands.js"
 import { isYes } from "../src/internal/confirm.js"
-import { parseSeconds } from "../src/internal/connection.js"
+import { maxTimerMillis, parseSeconds, parseTimeout } from "../src/internal/connection.js"
 import type { CreateFlags } from "../src/internal/createRequest.js"
 import { requestFromFlags, requestFromJson } from "../src/internal/createRequest.js"
 import { displayText, jobDetailLines, jobJson, renderTable } from "../src/internal/format.js"
 import { renderProgressBar } from "../src/internal/progress.js"
-import { errorJson, finalStateExitCode } from "../src/internal/report.js"
+import { BatchJobFailed, errorJson, finalStateExitCode, report } from "../src/internal/report.js"
 import { parseTimeOption } from "../src/internal/time.js"
+import { findUnknownOption } from "../src/internal/unknownOption.js"
 
 // The pure parts of cos-ci, checked in-process: the child-process tests cover one case of each.
 
@@ -25,18 +28,69 @@ describe("parseSeconds", () => {
     expect(parseSeconds("--timeout", "10")).toStrictEqual(Either.right(10_000))
     expect(parseSeconds("--timeout", "2.5")).toStrictEqual(Either.right(2_500))
     expect(parseSeconds("--timeout", "0.001")).toStrictEqual(Either.right(1))
+    expect(parseSeconds("--timeout", "2147483.647", maxTimerMillis)).toStrictEqual(Either.right(2_147_483_647))
   })
 
-  for (const value of ["soon", "0", "-1", "0x10", "1e400", "", " 1", "1.2345"]) {
+  const rejected: ReadonlyArray<readonly [string, string]> = [
+    ["soon", "must be a number of seconds, such as 10 or 2.5"],
+    ["-1", "must be a number of seconds, such as 10 or 2.5"],
+    ["0x10", "must be a number of seconds, such as 10 or 2.5"],
+    ["1e400", "must be a number of seconds, such as 10 or 2.5"],
+    ["", "must be a number of seconds, such as 10 or 2.5"],
+    [" 1", "must be a number of seconds, such as 10 or 2.5"],
+    ["0", "must be greater than 0"],
+    ["0.000", "must be greater than 0"],
+    ["0.0001", "must have at most 3 decimal places, because it is read to the millisecond"],
+    ["1.2345", "must have at most 3 decimal places, because it is read to the millisecond"],
+    ["1000000000", "must be at most 999999999.999 seconds (about 11574.1 days)"]
+  ]
+  for (const [value, reason] of rejected) {
     it(`rejects ${JSON.stringify(value)}`, () => {
       const message = Option.map(Either.getLeft(parseSeconds("--timeout", value)), (error) => error.message)
-      expect(message).toStrictEqual(
-        Option.some(
-          `Invalid --timeout ${JSON.stringify(value)}: must be a positive number of seconds, such as 10 or 2.5`
-        )
-      )
+      expect(message).toStrictEqual(Option.some(`Invalid --timeout ${JSON.stringify(value)}: ${reason}`))
     })
   }
+
+  it("rejects a value past the longest timer", () => {
+    const message = Option.map(
+      Either.getLeft(parseSeconds("--timeout", "2147483.648", maxTimerMillis)),
+      (error) => error.message
+    )
+    expect(message).toStrictEqual(
+      Option.some("Invalid --timeout \"2147483.648\": must be at most 2147483.647 seconds (about 24.9 days)")
+    )
+  })
+})
+
+describe("parseTimeout", () => {
+  const fromVariable = (value: string) => parseTimeout({ source: "COS_CI_TIMEOUT", value })
+
+  it("reads COS_CI_TIMEOUT in seconds or as a duration", () => {
+    expect(fromVariable("2.5")).toStrictEqual(Either.right(2_500))
+    expect(fromVariable("10 seconds")).toStrictEqual(Either.right(10_000))
+    expect(fromVariable("250 millis")).toStrictEqual(Either.right(250))
+  })
+
+  it("names the variable in its errors", () => {
+    expect(invalidField(fromVariable("9999999"))).toBe(
+      "COS_CI_TIMEOUT: must be at most 2147483.647 seconds (about 24.9 days)"
+    )
+    expect(invalidField(fromVariable("10 sec"))).toBe(
+      "COS_CI_TIMEOUT: must be a number of seconds, such as 10 or 2.5, or a duration such as \"10 seconds\""
+    )
+    expect(invalidField(fromVariable("0 seconds"))).toBe(
+      "COS_CI_TIMEOUT: must be from 1 millisecond to 2147483.647 seconds"
+    )
+    expect(invalidField(fromVariable("30 days"))).toBe(
+      "COS_CI_TIMEOUT: must be from 1 millisecond to 2147483.647 seconds"
+    )
+  })
+
+  it("takes only seconds from --timeout", () => {
+    expect(invalidField(parseTimeout({ source: "--timeout", value: "10 seconds" }))).toBe(
+      "--timeout: must be a number of seconds, such as 10 or 2.5"
+    )
+  })
 })
 
 describe("parseTimeOption", () => {
@@ -186,6 +240,92 @@ describe("errorJson", () => {
       "value",
       "reason"
     ])
+  })
+})
+
+describe("report", () => {
+  it("escapes control characters in a CI error document", () => {
+    const error = new CiServiceError({
+      status: 400,
+      code: "Bad\u001b[2J",
+      message: "evil \u001b]0;pwned\u0007\nline 2",
+      requestId: "R\u0007",
+      traceId: "T\u001b[0m",
+      resource: undefined
+    })
+    expect(report(error).lines).toStrictEqual([
+      "error: Bad\\u001b[2J: evil \\u001b]0;pwned\\u0007\\nline 2",
+      "status: 400",
+      "request id: R\\u0007",
+      "trace id: T\\u001b[0m"
+    ])
+  })
+
+  it("escapes control characters in a body preview", () => {
+    const error = new CiHttpError({
+      status: 403,
+      requestId: undefined,
+      contentType: "text/html\u009b",
+      bodyPreview: "<h1>\u001b[5mdenied</h1>"
+    })
+    expect(report(error).lines).toStrictEqual([
+      "error: HTTP 403 without a CI error document (text/html\\u009b)",
+      "body: <h1>\\u001b[5mdenied</h1>"
+    ])
+  })
+
+  it("escapes control characters in a decode failure", () => {
+    const error = new CiDecodeError({ status: 200, requestId: "R\r", reason: "bad tag <\u001b>", bodyPreview: "" })
+    expect(report(error).lines).toStrictEqual([
+      "error: unreadable response: bad tag <\\u001b>",
+      "status: 200",
+      "request id: R\\r"
+    ])
+  })
+
+  it("escapes the job state and message of wait failures", () => {
+    const timeout = new BatchJobWaitTimeout({ jobId: job.jobId, lastState: "Running\u001b[2J" })
+    expect(report(timeout).lines).toStrictEqual([
+      `error: timed out waiting for batch job ${job.jobId}, which is still Running\\u001b[2J`,
+      "The job goes on. Wait again, or raise --max-wait."
+    ])
+    const failed = new BatchJobFailed({ job: { ...job, code: "Bad\u0007", message: "line 1\nline 2" } })
+    expect(report(failed).lines).toStrictEqual([
+      `error: batch job ${job.jobId} ended in state Failed`,
+      "code: Bad\\u0007",
+      "message: line 1\\nline 2"
+    ])
+  })
+})
+
+describe("findUnknownOption", () => {
+  const find = (args: ReadonlyArray<string>) => Option.getOrElse(findUnknownOption(args, jobsUsages), () => "none")
+
+  it("names a misspelt option before a required one", () => {
+    expect(find(["jobs", "list", "--stat", "Running", "--bucket", "b-1"])).toBe(
+      "unknown option --stat for cos-ci jobs list. Did you mean --state? See cos-ci jobs list --help."
+    )
+    expect(find(["jobs", "list", "--stat=Running"])).toBe(
+      "unknown option --stat for cos-ci jobs list. Did you mean --state? See cos-ci jobs list --help."
+    )
+    expect(find(["jobs", "cancel", "b1", "--bogus"])).toBe(
+      "unknown option --bogus for cos-ci jobs cancel. See cos-ci jobs cancel --help."
+    )
+  })
+
+  it("accepts known options and their values", () => {
+    expect(find(["jobs", "list", "--STATE", "Running", "--size", "-5", "--name", "--stat", "-o", "json"])).toBe("none")
+    expect(find(["jobs", "cancel", "--state=Running", "-y", "--dry-run", "--log-level", "debug", "--help"])).toBe(
+      "none"
+    )
+    expect(find(["jobs", "create", "--from-file", "-", "--timeout", "2.5"])).toBe("none")
+  })
+
+  it("leaves short options, arguments after -- and other commands to @effect/cli", () => {
+    expect(find(["jobs", "cancel", "-yx", "--", "--stat"])).toBe("none")
+    expect(find(["jobs", "--stat"])).toBe("none")
+    expect(find(["jobs", "submit", "--stat"])).toBe("none")
+    expect(find(["--version"])).toBe("none")
   })
 })
 

@@ -194,6 +194,69 @@ describe("cos-ci jobs create", () => {
     }).pipe(Effect.scoped))
 })
 
+describe("cos-ci jobs create --from-file size limit", () => {
+  const limit = 1024 * 1024
+  const request = JSON.stringify({ type: "Workflow", name: "padded", input: { prefix: "a/" }, workflowIds: "w1" })
+  // Valid JSON of exactly `size` bytes: the request followed by spaces.
+  const paddedRequest = (size: number) => request + " ".repeat(size - request.length)
+
+  const withFile = <A, E, R>(content: string, use: (file: string) => Effect.Effect<A, E, R>) =>
+    Effect.acquireUseRelease(
+      Effect.sync(() => Fs.mkdtempSync(Path.join(Os.tmpdir(), "cos-ci-"))),
+      (directory) => {
+        const file = Path.join(directory, "request.json")
+        Fs.writeFileSync(file, content)
+        return use(file)
+      },
+      (directory) => Effect.sync(() => Fs.rmSync(directory, { recursive: true }))
+    )
+
+  it.live("rejects a file one byte over 1 MiB and sends nothing", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      yield* withFile(paddedRequest(limit + 1), (file) =>
+        Effect.gen(function*() {
+          const outcome = yield* cosCi(["jobs", "create", "--from-file", file, ...endpointArgs(emulator)])
+
+          expect(outcome.code).toBe(2)
+          expect(outcome.stdout).toBe("")
+          expect(outcome.stderr).toBe(
+            `error: Invalid --from-file "${file}": is larger than 1048576 bytes (1 MiB), the limit for a request file\n`
+          )
+        }))
+      expect(yield* emulator.requests).toHaveLength(0)
+    }).pipe(Effect.scoped))
+
+  it.live("accepts a file of exactly 1 MiB", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      const outcome = yield* withFile(
+        paddedRequest(limit),
+        (file) => cosCi(["jobs", "create", "--from-file", file, ...endpointArgs(emulator)])
+      )
+      const requests = yield* emulator.requests
+
+      expect(outcome.stderr).toBe("")
+      expect(outcome.code).toBe(0)
+      expect(requests).toHaveLength(1)
+      expect(requests[0].body).toContain("<Name>padded</Name>")
+    }).pipe(Effect.scoped))
+
+  it.live("rejects more than 1 MiB on stdin and sends nothing", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      const outcome = yield* cosCi(["jobs", "create", "--from-file", "-", ...endpointArgs(emulator)], {
+        stdin: paddedRequest(4 * limit)
+      })
+
+      expect(outcome.code).toBe(2)
+      expect(outcome.stderr).toBe(
+        "error: Invalid --from-file \"-\": is larger than 1048576 bytes (1 MiB), the limit for a request file\n"
+      )
+      expect(yield* emulator.requests).toHaveLength(0)
+    }).pipe(Effect.scoped))
+})
+
 describe("cos-ci jobs list", () => {
   it.live("sends every filter and follows the pages", () =>
     Effect.gen(function*() {
@@ -347,6 +410,24 @@ describe("cos-ci jobs list", () => {
         "/inventorytriggerjob?size=2",
         `/inventorytriggerjob?nextToken=${firstPage.nextToken}&size=2`
       ])
+    }).pipe(Effect.scoped))
+
+  it.live("escapes control characters in the next page token", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      yield* emulator.injectFault({
+        fault: {
+          _tag: "Reply",
+          status: 200,
+          headers: { "content-type": "application/xml" },
+          body: "<Response><NextToken>abc\u001b[2J</NextToken></Response>"
+        }
+      })
+      const outcome = yield* cosCi(["jobs", "list", "--single-page", ...endpointArgs(emulator)])
+
+      expect(outcome.code).toBe(0)
+      expect(outcome.stdout).toBe("")
+      expect(outcome.stderr).toBe("No batch jobs match.\nMore jobs match. Next page: --next-token abc\\u001b[2J\n")
     }).pipe(Effect.scoped))
 
   it.live("rejects a time without an offset in JSON and sends nothing", () =>
@@ -605,5 +686,43 @@ describe("cos-ci jobs wait", () => {
           "The job goes on. Wait again, or raise --max-wait.\n"
       )
       expect((yield* emulator.requests).length).toBeGreaterThanOrEqual(2)
+    }).pipe(Effect.scoped))
+
+  it.live("escapes control characters in the state it reports", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      const job = yield* emulator.seedJob({ state: "Running" })
+      // Every describe returns a state CI does not define, which is not final, so the wait runs out.
+      yield* emulator.injectFault({
+        method: "GET",
+        times: Infinity,
+        fault: {
+          _tag: "Reply",
+          status: 200,
+          headers: { "content-type": "application/xml" },
+          body: `<Response><JobsDetail><Code>Success</Code><Message></Message><JobId>${job.jobId}</JobId>` +
+            "<Name>n</Name><Type>Workflow</Type><State>Running\u001b[2J</State>" +
+            "<CreationTime>2026-01-02T08:00:00+0800</CreationTime><Input><Prefix>a/</Prefix></Input>" +
+            "<Operation></Operation></JobsDetail></Response>"
+        }
+      })
+      const outcome = yield* cosCi([
+        "jobs",
+        "wait",
+        job.jobId,
+        "--interval",
+        "0.1",
+        "--max-wait",
+        "0.3",
+        ...endpointArgs(emulator)
+      ])
+
+      expect(outcome.code).toBe(7)
+      expect(outcome.stdout).toBe("")
+      expect(outcome.stderr).toBe(
+        `batch job ${job.jobId}: Running\\u001b[2J\n` +
+          `error: timed out waiting for batch job ${job.jobId}, which is still Running\\u001b[2J\n` +
+          "The job goes on. Wait again, or raise --max-wait.\n"
+      )
     }).pipe(Effect.scoped))
 })

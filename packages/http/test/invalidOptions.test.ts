@@ -3,6 +3,7 @@ import { CiCredentialsError, CiInvalidInput } from "@effect-cos/http/CiError"
 import * as Credentials from "@effect-cos/http/Credentials"
 import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
 import { describe, expect, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
@@ -172,6 +173,15 @@ describe("invalid options", () => {
       "a timeout in words",
       optionsWith({ timeout: "thirty seconds" }),
       invalidInput("timeout", "thirty seconds", notDuration)
+    ],
+    [
+      "a timeout longer than a timer can wait",
+      optionsWith({ timeout: Duration.millis(2 ** 31) }),
+      invalidInput(
+        "timeout",
+        "Duration(24d 20h 31m 23s 648ms)",
+        "must be at most 2147483647 milliseconds (about 24.8 days)"
+      )
     ],
     [
       "a retrySchedule that is not a Schedule",

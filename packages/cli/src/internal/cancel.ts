@@ -12,7 +12,8 @@ import * as Stream from "effect/Stream"
 import { confirm } from "./confirm.js"
 import { checkIntegerOption, clientLayer, connection } from "./connection.js"
 import { jobIdDescription } from "./describe.js"
-import { jobJson, jobTable } from "./format.js"
+import { displayText, jobJson, jobTable } from "./format.js"
+import { optionalRepeated } from "./options.js"
 import {
   type OutputFormat,
   outputOption,
@@ -34,14 +35,17 @@ const previewRows = 10
 const cancelOptions = {
   jobIds: Args.text({ name: "jobId" }).pipe(
     Args.withDescription(`${jobIdDescription} Give one or more ids, or a filter instead.`),
-    Args.repeated
+    Args.repeated,
+    // Optional only for the brackets in --help, as optionalRepeated does for options.
+    Args.optional,
+    Args.map(Option.getOrElse((): ReadonlyArray<string> => []))
   ),
   state: Options.choice("state", cancellableStates).pipe(
     Options.withDescription(
       "Filter: cancel the jobs in this state. Repeat the option for several states. " +
         "Default with another filter: Submitted, Running and Pause."
     ),
-    Options.repeated
+    optionalRepeated
   ),
   name: Options.text("name").pipe(
     Options.withDescription("Filter: cancel the unfinished jobs with exactly this name."),
@@ -75,8 +79,11 @@ interface JobOutcome extends BatchJobs.CancelOutcome {
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`
 
-const cancelledLine = (jobId: string, requestId: string | undefined) =>
-  `Cancelled batch job ${jobId}. request id: ${requestId ?? "(none)"}`
+// A filter's job ids come from CI's listing, so they are escaped like every other text from CI.
+const cancelledLine = (jobId: string, requestId: string | undefined) => {
+  const shownRequestId = requestId === undefined ? "(none)" : displayText(requestId)
+  return `Cancelled batch job ${displayText(jobId)}. request id: ${shownRequestId}`
+}
 
 // Transport failures rank above service errors, so that a script retries a run that could not reach CI.
 const worstExitCode = (codes: ReadonlyArray<ExitCode>): ExitCode =>
@@ -116,7 +123,7 @@ const printOutcomes = (format: OutputFormat, outcomes: ReadonlyArray<JobOutcome>
       if (outcomes.length === 1) {
         yield* printErrorLines(failure.lines)
       } else {
-        yield* printErrorLine(`error: batch job ${outcome.jobId} was not cancelled`)
+        yield* printErrorLine(`error: batch job ${displayText(outcome.jobId)} was not cancelled`)
         yield* printErrorLines(failure.lines.map((line) => `  ${line}`))
       }
     }

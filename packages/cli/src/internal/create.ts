@@ -2,10 +2,11 @@ import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import { CiInvalidInput } from "@effect-cos/http/CiError"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
+import * as NodeStream from "@effect/platform-node/NodeStream"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as StreamConsumers from "node:stream/consumers"
+import * as Stream from "effect/Stream"
 import { clientLayer, connection } from "./connection.js"
 import { type CreateFlags, flagOfField, requestFlagNames, requestFromFlags, requestFromJson } from "./createRequest.js"
 import { printJob } from "./describe.js"
@@ -18,8 +19,8 @@ const optionalText = (name: string, description: string) =>
 const createOptions = {
   fromFile: optionalText(
     "from-file",
-    "Read the whole request from this JSON file, in the CreateJobRequest shape of @effect-cos/ci-jobs, " +
-      "instead of the flags below. - reads standard input."
+    "Read the whole request from this JSON file, at most 1 MiB, in the CreateJobRequest shape of " +
+      "@effect-cos/ci-jobs, instead of the flags below. - reads standard input."
   ),
   name: optionalText("name", "Job name, 1 to 128 characters. Required without --from-file."),
   type: Options.choice("type", ["Workflow", "Job"] as const).pipe(
@@ -77,20 +78,42 @@ const createOptions = {
 
 type CreateCommandOptions = Command.Command.ParseConfig<typeof createOptions>
 
+// The largest request file --from-file reads, 1 MiB. A create request is a few KB, so a larger input is a
+// mistake, such as the wrong file.
+const maxRequestFileBytes = 1024 * 1024
+
+const unreadable = (path: string, message: string) =>
+  new CiInvalidInput({ field: "--from-file", value: path, reason: `cannot be read: ${message}` })
+
+/**
+ * Reads the request file, or stdin for `-`, as UTF-8. It stops reading one byte past the limit, so
+ * that a path such as /dev/zero fails at once rather than filling the memory.
+ */
 const readRequestText = (path: string) =>
   Effect.gen(function*() {
-    if (path === "-") {
-      return yield* Effect.tryPromise({
-        try: () => StreamConsumers.text(process.stdin),
-        catch: (error) =>
-          new CiInvalidInput({ field: "--from-file", value: path, reason: `cannot be read: ${String(error)}` })
+    const fileSystem = yield* FileSystem.FileSystem
+    const bytes: Stream.Stream<Uint8Array, CiInvalidInput> = path === "-" ?
+      NodeStream.fromReadable(() => process.stdin, (error) => unreadable(path, String(error))) :
+      fileSystem.stream(path, { bytesToRead: maxRequestFileBytes + 1 }).pipe(
+        Stream.mapError((error) => unreadable(path, error.message))
+      )
+
+    const chunks: Array<Uint8Array> = []
+    let size = 0
+    yield* Stream.runForEachWhile(bytes, (chunk) =>
+      Effect.sync(() => {
+        chunks.push(chunk)
+        size += chunk.length
+        return size <= maxRequestFileBytes
+      }))
+    if (size > maxRequestFileBytes) {
+      return yield* new CiInvalidInput({
+        field: "--from-file",
+        value: path,
+        reason: `is larger than ${maxRequestFileBytes} bytes (1 MiB), the limit for a request file`
       })
     }
-    const fileSystem = yield* FileSystem.FileSystem
-    return yield* Effect.mapError(
-      fileSystem.readFileString(path),
-      (error) => new CiInvalidInput({ field: "--from-file", value: path, reason: `cannot be read: ${error.message}` })
-    )
+    return new TextDecoder().decode(Buffer.concat(chunks))
   })
 
 const flagsOf = (options: CreateCommandOptions): CreateFlags => ({

@@ -7,7 +7,8 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { checkIntegerOption, clientLayer, connection } from "./connection.js"
-import { jobJson, jobTable } from "./format.js"
+import { displayText, jobJson, jobTable } from "./format.js"
+import { optionalRepeated } from "./options.js"
 import { outputOption, printErrorLine, printJson, printLines } from "./output.js"
 import { reportFailures, UsageError } from "./report.js"
 import { parseTimeOption } from "./time.js"
@@ -21,7 +22,7 @@ const defaultLimit = 100
 const listOptions = {
   state: Options.choice("state", jobStates).pipe(
     Options.withDescription("Only jobs in this state. Repeat the option for several states. Default: all states."),
-    Options.repeated
+    optionalRepeated
   ),
   type: Options.choice("type", ["Workflow", "Job"] as const).pipe(
     Options.withDescription("Only batch jobs of this kind."),
@@ -159,7 +160,7 @@ const printListing = (options: ListCommandOptions, listing: Listing) => {
       yield* printLines(jobTable(listing.jobs))
     }
     if (listing.nextToken !== undefined) {
-      yield* printErrorLine(`More jobs match. Next page: --next-token ${listing.nextToken}`)
+      yield* printErrorLine(`More jobs match. Next page: --next-token ${displayText(listing.nextToken)}`)
     } else if (listing.truncated) {
       yield* printErrorLine(`Stopped after ${listing.jobs.length} jobs, and more match. Raise --limit to see more.`)
     }

@@ -26,6 +26,38 @@ export interface OutputService {
 }
 
 /**
+ * Writes to stdout or stderr unless the stream has closed, such as after the reader of a pipe left
+ * (EPIPE). Node destroys the stream on that error, and a write to a destroyed stream fails again.
+ *
+ * @internal
+ */
+export const writeIfOpen = (stream: NodeJS.WriteStream, text: string): void => {
+  if (stream.writable) {
+    stream.write(text)
+  }
+}
+
+/**
+ * Lets `cos-ci` go on after the reader of stdout or stderr closes the pipe, as `head -c 10` does.
+ * Without a listener, Node reports the EPIPE as an unhandled 'error' event and exits at once with a
+ * stack trace, which could abandon a cancel half way. Output written after that is dropped, and the
+ * command ends with its own exit code. Other errors of the streams are rethrown.
+ *
+ * Call it once, when the process starts.
+ *
+ * @internal
+ */
+export const ignoreClosedPipes = (): void => {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") {
+        throw error
+      }
+    })
+  }
+}
+
+/**
  * The destination of the results and messages of `cos-ci`: the process's stdout and stderr, unless
  * a caller such as the demo provides another service to read what was printed.
  *
@@ -36,12 +68,8 @@ export interface OutputService {
  */
 export class Output extends Context.Reference<Output>()("@effect-cos/cli/Output", {
   defaultValue: (): OutputService => ({
-    stdout: (text) => {
-      process.stdout.write(text)
-    },
-    stderr: (text) => {
-      process.stderr.write(text)
-    }
+    stdout: (text) => writeIfOpen(process.stdout, text),
+    stderr: (text) => writeIfOpen(process.stderr, text)
   })
 }) {}
 

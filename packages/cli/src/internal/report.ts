@@ -5,6 +5,7 @@ import * as ValidationError from "@effect/cli/ValidationError"
 import * as ConfigError from "effect/ConfigError"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import { displayText } from "./format.js"
 import { type OutputFormat, printErrorJson, printErrorLines } from "./output.js"
 
 /** @internal */
@@ -83,7 +84,7 @@ export interface Report {
 }
 
 const requestIdLine = (requestId: string | undefined): ReadonlyArray<string> =>
-  requestId === undefined ? [] : [`request id: ${requestId}`]
+  requestId === undefined ? [] : [`request id: ${displayText(requestId)}`]
 
 /** Collects the names of the settings a `ConfigError` reports as missing. */
 interface MissingSetting {
@@ -167,7 +168,9 @@ export const finalStateExitCode = (state: BatchJob.JobState): ExitCode => {
 
 /**
  * Chooses the exit code for a failure and the lines that describe it: code, message and request id,
- * so that an operator can act on it or quote it to support.
+ * so that an operator can act on it or quote it to support. Text from the response, and values
+ * derived from it, pass through `displayText`, so that one line stays one line and no escape
+ * sequence reaches the terminal.
  *
  * @internal
  */
@@ -191,25 +194,28 @@ export const report = (error: CommandError): Report => {
     case "CiInvalidInput":
       return { exitCode: ExitCode.InvalidInput, lines: [`error: ${error.message}`] }
     case "CiCredentialsError":
-      return { exitCode: ExitCode.InvalidInput, lines: [`error: could not get credentials: ${error.reason}`] }
+      return {
+        exitCode: ExitCode.InvalidInput,
+        lines: [`error: could not get credentials: ${displayText(error.reason)}`]
+      }
     case "CiServiceError":
       return {
         exitCode: ExitCode.ServiceError,
         lines: [
-          `error: ${error.code}: ${error.message === "" ? "(no message)" : error.message}`,
+          `error: ${displayText(error.code)}: ${error.message === "" ? "(no message)" : displayText(error.message)}`,
           `status: ${error.status}`,
           ...requestIdLine(error.requestId),
-          ...(error.traceId === undefined ? [] : [`trace id: ${error.traceId}`])
+          ...(error.traceId === undefined ? [] : [`trace id: ${displayText(error.traceId)}`])
         ]
       }
     case "CiHttpError": {
-      const contentType = error.contentType === undefined ? "" : ` (${error.contentType})`
+      const contentType = error.contentType === undefined ? "" : ` (${displayText(error.contentType)})`
       return {
         exitCode: ExitCode.ServiceError,
         lines: [
           `error: HTTP ${error.status} without a CI error document${contentType}`,
           ...requestIdLine(error.requestId),
-          ...(error.bodyPreview === "" ? [] : [`body: ${error.bodyPreview}`])
+          ...(error.bodyPreview === "" ? [] : [`body: ${displayText(error.bodyPreview)}`])
         ]
       }
     }
@@ -217,7 +223,7 @@ export const report = (error: CommandError): Report => {
       return {
         exitCode: ExitCode.ServiceError,
         lines: [
-          `error: unreadable response: ${error.reason}`,
+          `error: unreadable response: ${displayText(error.reason)}`,
           `status: ${error.status}`,
           ...requestIdLine(error.requestId)
         ]
@@ -225,18 +231,22 @@ export const report = (error: CommandError): Report => {
     case "BatchJobNotFound":
       return {
         exitCode: ExitCode.ServiceError,
-        lines: [`error: batch job ${error.jobId} does not exist`, ...requestIdLine(error.requestId)]
+        lines: [`error: batch job ${displayText(error.jobId)} does not exist`, ...requestIdLine(error.requestId)]
       }
     case "CiTransportError":
       return {
         exitCode: ExitCode.TransportError,
-        lines: [`error: ${error.reason}: ${error.description}`, `request: ${error.method} ${error.url}`]
+        lines: [
+          `error: ${error.reason}: ${displayText(error.description)}`,
+          `request: ${error.method} ${displayText(error.url)}`
+        ]
       }
     case "BatchJobWaitTimeout":
       return {
         exitCode: ExitCode.WaitTimedOut,
         lines: [
-          `error: timed out waiting for batch job ${error.jobId}, which is still ${error.lastState}`,
+          `error: timed out waiting for batch job ${displayText(error.jobId)}, ` +
+          `which is still ${displayText(error.lastState)}`,
           "The job goes on. Wait again, or raise --max-wait."
         ]
       }
@@ -244,15 +254,17 @@ export const report = (error: CommandError): Report => {
       return {
         exitCode: ExitCode.JobFailed,
         lines: [
-          `error: batch job ${error.job.jobId} ended in state Failed`,
-          ...(error.job.code === undefined ? [] : [`code: ${error.job.code}`]),
-          ...(error.job.message === undefined || error.job.message === "" ? [] : [`message: ${error.job.message}`])
+          `error: batch job ${displayText(error.job.jobId)} ended in state Failed`,
+          ...(error.job.code === undefined ? [] : [`code: ${displayText(error.job.code)}`]),
+          ...(error.job.message === undefined || error.job.message === "" ?
+            [] :
+            [`message: ${displayText(error.job.message)}`])
         ]
       }
     case "BatchJobCancelled":
       return {
         exitCode: ExitCode.JobCancelled,
-        lines: [`error: batch job ${error.job.jobId} ended in state Cancel`]
+        lines: [`error: batch job ${displayText(error.job.jobId)} ended in state Cancel`]
       }
   }
 }

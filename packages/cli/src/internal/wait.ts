@@ -7,7 +7,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
-import { clientLayer, connection, parseSeconds } from "./connection.js"
+import { clientLayer, connection, maxTimerMillis, parseSeconds } from "./connection.js"
 import { jobIdDescription, printJob } from "./describe.js"
 import { displayText } from "./format.js"
 import { type OutputFormat, outputOption, printErrorLine } from "./output.js"
@@ -47,7 +47,7 @@ const makeStatusPrinter = (format: OutputFormat) =>
     const status = statusText(job)
     return Effect.flatMap(
       Ref.getAndSet(lastStatus, status),
-      (previous) => previous === status ? Effect.void : printErrorLine(`batch job ${job.jobId}: ${status}`)
+      (previous) => previous === status ? Effect.void : printErrorLine(`batch job ${displayText(job.jobId)}: ${status}`)
     )
   })
 
@@ -72,7 +72,8 @@ export const wait = Command.make(
   },
   (options) =>
     Effect.gen(function*() {
-      const interval = yield* parseSeconds("--interval", options.interval)
+      // The interval is a timer, unlike --max-wait, which is only compared with the time elapsed.
+      const interval = yield* parseSeconds("--interval", options.interval, maxTimerMillis)
       const maxWait = yield* parseSeconds("--max-wait", options.maxWait)
       const printStatus = yield* makeStatusPrinter(options.output)
 
