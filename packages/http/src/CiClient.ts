@@ -98,6 +98,12 @@ export interface CiResponse {
   readonly body: string
   /** From `x-ci-request-id`, else `x-cos-request-id`. */
   readonly requestId: string | undefined
+  /**
+   * Returns the start of the body for an error message, with the secrets this request sent (the
+   * session token and the Authorization value) redacted in any encoding, in case a proxy echoed
+   * the request.
+   */
+  readonly previewBody: () => string
 }
 
 /**

@@ -33,9 +33,6 @@ export const validateJobId = (jobId: string): Either.Either<string, CiInvalidInp
   return Either.right(jobId)
 }
 
-/** @internal */
-export const bodyPreview = (body: string): string => body.length <= 256 ? body : `${body.slice(0, 256)}…`
-
 /**
  * Reads a successful response body, turning anything unreadable into a `CiDecodeError` that keeps
  * the status and request id.
@@ -53,7 +50,7 @@ export const decodeBody = <A>(
         status: response.status,
         requestId: response.requestId,
         reason,
-        bodyPreview: bodyPreview(response.body)
+        bodyPreview: response.previewBody()
       })
     )
   )

@@ -8,7 +8,7 @@ import * as Stream from "effect/Stream"
 import type * as BatchJob from "../BatchJob.js"
 import { KnownJobState } from "../BatchJob.js"
 import type * as BatchJobs from "../BatchJobs.js"
-import { bodyPreview, decodeBody, resource, validateJobId } from "./batchJobs.js"
+import { decodeBody, resource, validateJobId } from "./batchJobs.js"
 import { decodeJob } from "./decode.js"
 import {
   invalid,
@@ -198,7 +198,7 @@ export const listPages = (
               status: response.status,
               requestId: page.requestId,
               reason,
-              bodyPreview: bodyPreview(response.body)
+              bodyPreview: response.previewBody()
             })
           if (page.nextToken === token) {
             return yield* endlessPaging(

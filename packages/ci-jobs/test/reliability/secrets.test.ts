@@ -6,6 +6,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
 import { jobId } from "../fixtures.js"
 import { leaksIn, makeCapture, renderings } from "./capture.js"
 import { bucket, credential, region, secretId, secretKey, sessionToken } from "./matrix.js"
@@ -103,4 +104,40 @@ describe.concurrent("secrets in rejected input and credentials", () => {
       const outcome = yield* failureOf(BatchJobs.cancel(jobId), { ...stubOptions, credentials: provider })
       expectNoLeak(outcome, { _tag: "CiCredentialsError" })
     }))
+})
+
+describe.concurrent("secrets echoed in a success body that cannot be read", () => {
+  // A debugging gateway or misconfigured proxy that answers 200 with the request it received.
+  const echoingServer = TestHttpClient.layer((request) =>
+    TestHttpClient.respond(200, {
+      body: `You sent: ${JSON.stringify(request.headers)} and again ${
+        encodeURIComponent(request.headers["authorization"] ?? "")
+      }`,
+      headers: { "content-type": "text/plain" }
+    })
+  )
+
+  const operations: ReadonlyArray<readonly [string, Effect.Effect<unknown, unknown, CiClient.CiClient>]> = [
+    ["describe", BatchJobs.describe(jobId)],
+    ["create", BatchJobs.create({ type: "Workflow", name: "n", input: { prefix: "p/" }, workflowIds: "w1" })],
+    ["list", BatchJobs.list()],
+    ["listAll", Stream.runCollect(BatchJobs.listAll())]
+  ]
+
+  for (const [name, operation] of operations) {
+    it.live(name, () =>
+      Effect.gen(function*() {
+        const capture = makeCapture()
+        const result = yield* capture.instrument(Effect.either(Effect.provide(operation, CiClient.layer(stubOptions))))
+
+        expect(Either.isLeft(result)).toBe(true)
+        if (Either.isLeft(result)) {
+          expect(result.left).toMatchObject({ _tag: "CiDecodeError", status: 200 })
+          expect((result.left as { readonly bodyPreview: string }).bodyPreview).toContain("<redacted>")
+          expect(renderings(result.left).flatMap(leaksIn)).toStrictEqual([])
+        }
+        expect(yield* TestHttpClient.requests).toHaveLength(1)
+        expect(capture.texts().flatMap(leaksIn)).toStrictEqual([])
+      }).pipe(Effect.provide(echoingServer)))
+  }
 })

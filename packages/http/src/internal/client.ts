@@ -15,6 +15,7 @@ import * as Crypto from "node:crypto"
 import type * as CiClient from "../CiClient.js"
 import {
   CiCredentialsError,
+  CiDecodeError,
   CiInvalidInput,
   type CiRequestError,
   type CiServiceError,
@@ -32,7 +33,7 @@ import {
   validateTokenHeader,
   validateTransformClient
 } from "./options.js"
-import { classify, type Exchange, redactSecrets, requestIdHeader } from "./response.js"
+import { classify, type Exchange, redactedPreview, redactSecrets, requestIdHeader } from "./response.js"
 import { securityTokenHeader, signRequest } from "./signing.js"
 import { timeoutFail } from "./timeout.js"
 import { fromHttpClientError, readBody } from "./transport.js"
@@ -220,7 +221,18 @@ export const make = (options: CiClient.CiClientOptions) =>
         const response = yield* signedClient.execute(request).pipe(
           Effect.provideService(FetchHttpClient.RequestInit, init)
         )
-        const body = yield* readBody(response)
+        // A preview of an oversized body may quote the request, as an echoing proxy would.
+        const body = yield* readBody(response).pipe(
+          Effect.catchTag("CiDecodeError", (error) =>
+            Effect.fail(
+              new CiDecodeError({
+                status: error.status,
+                requestId: error.requestId,
+                reason: error.reason,
+                bodyPreview: redactedPreview(error.bodyPreview, sentSecrets(response.request))
+              })
+            ))
+        )
         return { status: response.status, headers: response.headers, body, sentSecrets: sentSecrets(response.request) }
       }).pipe(
         // The timeout covers connecting, the headers and the whole body; when it fires the
@@ -328,7 +340,14 @@ export const make = (options: CiClient.CiClientOptions) =>
             : { "ci.attempts": attempts, "ci.request_id": requestId }
         )
         const exchanged = yield* result
-        return { status: exchanged.status, headers: exchanged.headers, body: exchanged.body, requestId }
+        return {
+          status: exchanged.status,
+          headers: exchanged.headers,
+          body: exchanged.body,
+          requestId,
+          previewBody: () =>
+            redactedPreview(exchanged.body, exchanged.sentSecrets)
+        }
       }).pipe(redactToken)
 
     return {

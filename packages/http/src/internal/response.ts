@@ -218,6 +218,17 @@ const redactOptional = (text: string | undefined, secrets: RegExp): string | und
   text === undefined ? undefined : redactText(text, secrets)
 
 /**
+ * Returns the preview of a body for an error message, with every secret the request sent redacted
+ * in any of the encodings of {@link characterPattern}.
+ *
+ * @internal
+ */
+export const redactedPreview = (body: string, sentSecrets: ReadonlyArray<string> | undefined): string => {
+  const sent = (sentSecrets ?? []).filter((secret) => secret !== "")
+  return preview(sent.length === 0 ? body : redactText(body, secretsPattern(sent)))
+}
+
+/**
  * Replaces the exchange's `sentSecrets` wherever the error of {@link classify} quotes them, in any
  * of the encodings of {@link characterPattern}. The preview is cut again from the redacted body, so
  * that the cut cannot leave the start of a secret behind.
