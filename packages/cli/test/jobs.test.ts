@@ -194,13 +194,13 @@ describe("cos-ci jobs create", () => {
     }).pipe(Effect.scoped))
 })
 
-describe("cos-ci jobs create --from-file size limit", () => {
+describe("cos-ci jobs create --from-file checks", () => {
   const limit = 1024 * 1024
   const request = JSON.stringify({ type: "Workflow", name: "padded", input: { prefix: "a/" }, workflowIds: "w1" })
   // Valid JSON of exactly `size` bytes: the request followed by spaces.
   const paddedRequest = (size: number) => request + " ".repeat(size - request.length)
 
-  const withFile = <A, E, R>(content: string, use: (file: string) => Effect.Effect<A, E, R>) =>
+  const withFile = <A, E, R>(content: string | Uint8Array, use: (file: string) => Effect.Effect<A, E, R>) =>
     Effect.acquireUseRelease(
       Effect.sync(() => Fs.mkdtempSync(Path.join(Os.tmpdir(), "cos-ci-"))),
       (directory) => {
@@ -222,6 +222,29 @@ describe("cos-ci jobs create --from-file size limit", () => {
           expect(outcome.stdout).toBe("")
           expect(outcome.stderr).toBe(
             `error: Invalid --from-file "${file}": is larger than 1048576 bytes (1 MiB), the limit for a request file\n`
+          )
+        }))
+      expect(yield* emulator.requests).toHaveLength(0)
+    }).pipe(Effect.scoped))
+
+  it.live("rejects a file that is not UTF-8 and sends nothing", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      // "视频" in GBK, as an editor set to a Chinese code page saves it.
+      const gbkName = Uint8Array.from([0xca, 0xd3, 0xc6, 0xb5])
+      const content = Buffer.concat([
+        Buffer.from("{\"type\":\"Workflow\",\"name\":\""),
+        gbkName,
+        Buffer.from("\",\"input\":{\"prefix\":\"a/\"},\"workflowIds\":\"w1\"}")
+      ])
+      yield* withFile(content, (file) =>
+        Effect.gen(function*() {
+          const outcome = yield* cosCi(["jobs", "create", "--from-file", file, ...endpointArgs(emulator)])
+
+          expect(outcome.code).toBe(2)
+          expect(outcome.stdout).toBe("")
+          expect(outcome.stderr).toBe(
+            `error: Invalid --from-file "${file}": is not valid UTF-8 text; save the file as UTF-8\n`
           )
         }))
       expect(yield* emulator.requests).toHaveLength(0)

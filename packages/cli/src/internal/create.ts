@@ -82,6 +82,8 @@ type CreateCommandOptions = Command.Command.ParseConfig<typeof createOptions>
 // mistake, such as the wrong file.
 const maxRequestFileBytes = 1024 * 1024
 
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true })
+
 const unreadable = (path: string, message: string) =>
   new CiInvalidInput({ field: "--from-file", value: path, reason: `cannot be read: ${message}` })
 
@@ -113,7 +115,18 @@ const readRequestText = (path: string) =>
         reason: `is larger than ${maxRequestFileBytes} bytes (1 MiB), the limit for a request file`
       })
     }
-    return new TextDecoder().decode(Buffer.concat(chunks))
+
+    // A file saved in another encoding, such as GBK, would otherwise turn every non-ASCII character
+    // into U+FFFD and create a job over names and prefixes that do not exist.
+    try {
+      return strictUtf8.decode(Buffer.concat(chunks))
+    } catch {
+      return yield* new CiInvalidInput({
+        field: "--from-file",
+        value: path,
+        reason: "is not valid UTF-8 text; save the file as UTF-8"
+      })
+    }
   })
 
 const flagsOf = (options: CreateCommandOptions): CreateFlags => ({
