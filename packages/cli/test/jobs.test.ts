@@ -281,6 +281,29 @@ describe("cos-ci jobs create --from-file checks", () => {
 })
 
 describe("cos-ci jobs list", () => {
+  for (
+    const [args, message] of [
+      [
+        ["--until", "9999-12-31"],
+        "error: Invalid --until \"9999-12-31T23:59:59.999Z\": must fall between the years 0000 and 9999 in Beijing time\n"
+      ],
+      [
+        ["--job-id", "a_b"],
+        "error: Invalid --job-id \"a_b\": must be 1 to 128 characters, each a letter, a digit or \"-\"\n"
+      ]
+    ] as const
+  ) {
+    it.live(`names the flag of a rejected ${args[0]}`, () =>
+      Effect.gen(function*() {
+        const emulator = yield* Emulator.make()
+        const outcome = yield* cosCi(["jobs", "list", ...args, ...endpointArgs(emulator)])
+
+        expect(outcome.code).toBe(2)
+        expect(outcome.stderr).toBe(message)
+        expect(yield* emulator.requests).toHaveLength(0)
+      }).pipe(Effect.scoped))
+  }
+
   it.live("sends every filter and follows the pages", () =>
     Effect.gen(function*() {
       const emulator = yield* Emulator.make()

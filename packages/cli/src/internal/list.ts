@@ -1,5 +1,6 @@
 import type * as BatchJob from "@effect-cos/ci-jobs/BatchJob"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
+import { CiInvalidInput } from "@effect-cos/http/CiError"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Chunk from "effect/Chunk"
@@ -87,6 +88,39 @@ interface Listing {
   readonly truncated: boolean
 }
 
+// The flag behind each field of `BatchJobs.ListOptions`, so that a value the library rejects is
+// reported under the name the user typed.
+const listOptionFlags: Readonly<Record<string, string>> = {
+  states: "--state",
+  type: "--type",
+  workflowId: "--workflow-id",
+  jobId: "--job-id",
+  name: "--name",
+  startCreationTime: "--since",
+  endCreationTime: "--until",
+  orderByTime: "--order",
+  size: "--size",
+  nextToken: "--next-token",
+  limit: "--limit"
+}
+
+/**
+ * Renames the field of a `CiInvalidInput` from a list option to its flag, such as `endCreationTime`
+ * to `--until`.
+ *
+ * @internal
+ */
+export const withListFlagNames = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.mapError(effect, (error) => {
+    if (!(error instanceof CiInvalidInput)) {
+      return error
+    }
+    const flag = Object.hasOwn(listOptionFlags, error.field) ? listOptionFlags[error.field] : undefined
+    return flag === undefined
+      ? error
+      : new CiInvalidInput({ field: flag, value: error.value, reason: error.reason }) as E
+  })
+
 /** Turns the filter options into `BatchJobs.ListOptions`, checking what the library cannot name as a flag. */
 const toListOptions = (options: ListCommandOptions) =>
   Effect.gen(function*() {
@@ -172,7 +206,9 @@ export const list = Command.make("list", listOptions, (options) =>
   Effect.gen(function*() {
     const listOptions = yield* toListOptions(options)
     const onePage = options.singlePage || Option.isSome(options.nextToken)
-    const listing = onePage ? yield* listOnePage(options, listOptions) : yield* listPages(options, listOptions)
+    const listing = yield* withListFlagNames(
+      onePage ? listOnePage(options, listOptions) : listPages(options, listOptions)
+    )
     yield* printListing(options, listing)
   }).pipe(
     Effect.provide(clientLayer(options)),
