@@ -355,7 +355,12 @@ export interface BatchJob {
    * job details, else from the echoed `<Operation>`.
    */
   readonly userData: string | undefined
-  /** The operation the job was created with, `undefined` when CI returned none. */
+  /**
+   * The operation the job was created with, `undefined` when CI returned none. A number in it is
+   * read from any text that `Number` reads as finite once trimmed, such as `+1280` or `.5`, and a
+   * bool from any text Go's strconv.ParseBool reads, such as `True` or `1`. A value that still does
+   * not fit its field is left out, and the rest of the operation is kept.
+   */
   readonly operation?: JobOperation | undefined
   /**
    * The request id of the describe or create response that returned this job, to quote to Tencent

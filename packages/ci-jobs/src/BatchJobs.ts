@@ -210,9 +210,10 @@ export type CreateError = CiClient.SendError
  *
  * Every field is checked before anything is sent, and a bad one fails with `CiInvalidInput` naming
  * it (`name`, `input`, `output.bucket`, `transcode.video.width`,
- * `jobParam.Transcode.Container.Format`, ...). Absent optional fields are left out of the body
- * rather than sent empty. The job's `operation` returns the request's operation as CI stored it,
- * and its `requestId` is that of the response.
+ * `jobParam.Transcode.Container.Format`, ...). So does a key the request does not have, such as
+ * `input.prefx`, or `snapshot` set on a `Workflow` request. Absent optional fields are left out of
+ * the body rather than sent empty. The job's `operation` returns the request's operation as CI
+ * stored it, and its `requestId` is that of the response.
  *
  * CI has no idempotency key for this call, so it is retried only after throttling (status 429 or
  * `SlowDown`), which CI returns without starting anything. After a timeout, a reset connection or
@@ -316,8 +317,9 @@ export const listPages: (options?: ListOptions) => Stream.Stream<ListPage, ListE
  * given (a positive integer). An empty page that has a `nextToken` is followed, because a server
  * that filters after paging can send one in the middle of the list.
  *
- * Fails with `CiDecodeError` when a page returns the same `NextToken` that was sent for it, or
- * after 100 empty pages in a row, because paging would otherwise never end.
+ * Fails with `CiDecodeError` where paging would otherwise never end: when a page returns a
+ * `NextToken` already sent in this run, after 100 empty pages in a row, and after 3 pages in a row
+ * whose jobs had all been listed already.
  *
  * @example
  * ```ts

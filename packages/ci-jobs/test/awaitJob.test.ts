@@ -50,6 +50,25 @@ describe("BatchJobs.awaitJob", () => {
       expect(yield* requestCount).toBe(1)
     }).pipe(Effect.provide(stubLayer(() => jobResponse(jobId, "Failed")))))
 
+  it.effect("returns a job with an unreadable echo", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(fixtureTimeMillis)
+      const job = yield* BatchJobs.awaitJob(jobId)
+      expect(job).toStrictEqual(batchJob({
+        jobId,
+        state: "Success",
+        operation: { tag: "Transcode", jobParam: { transcode: { video: { codec: "H.264" } } } }
+      }))
+      expect(yield* requestCount).toBe(1)
+    }).pipe(Effect.provide(stubLayer(() =>
+      TestHttpClient.respond(200, {
+        body: `<Response><JobsDetail><JobId>${jobId}</JobId><State>Success</State><Operation><Tag>Transcode</Tag>` +
+          "<JobParam><Transcode><Video><Codec>H.264</Codec><Fps>25 fps</Fps></Video></Transcode></JobParam>" +
+          "</Operation></JobsDetail></Response>",
+        headers: { "content-type": "application/xml" }
+      })
+    ))))
+
   it.effect("times out after 30 minutes with the last state", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(fixtureTimeMillis)

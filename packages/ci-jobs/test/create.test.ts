@@ -364,6 +364,9 @@ describe("BatchJobs.create", () => {
   describe("validation", () => {
     const job = { type: "Job", name: "n", input: { prefix: "p/" }, tag: "Transcode" } as const
     const workflow = { type: "Workflow", name: "n", input: { prefix: "p/" }, workflowIds: "w1" } as const
+    const jobFields = "type, name, input, timeInterval, tag, transcode, templateId, watermarkTemplateIds, snapshot, " +
+      "jobParam, output, queueId, userData, jobLevel, callBack, callBackFormat, callBackType, callBackMqConfig, " +
+      "freeTranscode"
     const cyclic: Record<string, unknown> = {}
     cyclic["Loop"] = cyclic
 
@@ -611,6 +614,89 @@ describe("BatchJobs.create", () => {
         new CiInvalidInput({ field: "jobParam.TemplateId", value: "t2", reason: "duplicates templateId; set one" })
       ],
       [
+        "an unknown request key",
+        { ...job, snapshots: { mode: "Interval" } },
+        new CiInvalidInput({
+          field: "snapshots",
+          value: "[object]",
+          reason: `is not a field of a Job request: use ${jobFields}`
+        })
+      ],
+      [
+        "a misspelt output key",
+        { ...job, outptu: { region: "ap-guangzhou", bucket: "examplebucket-1250000000", object: "o" } },
+        new CiInvalidInput({
+          field: "outptu",
+          value: "[object]",
+          reason: `is not a field of a Job request: use ${jobFields}`
+        })
+      ],
+      [
+        "an unknown request key set to undefined",
+        { ...job, templateID: undefined },
+        new CiInvalidInput({
+          field: "templateID",
+          value: "undefined",
+          reason: `is not a field of a Job request: use ${jobFields}`
+        })
+      ],
+      [
+        "an unknown key of a Workflow request",
+        { ...workflow, workflowId: "w2" },
+        new CiInvalidInput({
+          field: "workflowId",
+          value: "w2",
+          reason: "is not a field of a Workflow request: use type, name, input, timeInterval, workflowIds"
+        })
+      ],
+      [
+        "a snapshot on a Workflow request",
+        { ...workflow, snapshot: { mode: "Interval" } },
+        new CiInvalidInput({
+          field: "snapshot",
+          value: "[object]",
+          reason:
+            "is a field of Job requests only: a Workflow request takes type, name, input, timeInterval, workflowIds"
+        })
+      ],
+      [
+        "a tag on a Workflow request",
+        { ...workflow, tag: "Transcode" },
+        new CiInvalidInput({
+          field: "tag",
+          value: "Transcode",
+          reason:
+            "is a field of Job requests only: a Workflow request takes type, name, input, timeInterval, workflowIds"
+        })
+      ],
+      [
+        "an unknown input key next to a known one",
+        { ...job, input: { prefix: "p/", prefx: "q/" } },
+        new CiInvalidInput({
+          field: "input.prefx",
+          value: "q/",
+          reason: "is not a field of input: use manifest, urlFile, prefix, object"
+        })
+      ],
+      [
+        "an input with only an unknown key",
+        { ...job, input: { prefx: "p/" } },
+        new CiInvalidInput({
+          field: "input.prefx",
+          value: "p/",
+          reason: "is not a field of input: use manifest, urlFile, prefix, object"
+        })
+      ],
+      [
+        "an unknown time interval key",
+        { ...job, timeInterval: { start: new Date("2022-02-01T00:00:00Z"), ned: new Date("2022-05-01T00:00:00Z") } },
+        new CiInvalidInput({
+          field: "timeInterval.ned",
+          value: "2022-05-01T00:00:00.000Z",
+          reason: "is not a field of timeInterval: use start, end"
+        })
+      ],
+      [
         "a cyclic JobParam",
         { ...job, jobParam: cyclic },
         new CiInvalidInput({
@@ -620,6 +706,17 @@ describe("BatchJobs.create", () => {
         })
       ]
     ]
+
+    it.effect("accepts undefined Job fields on Workflow", () =>
+      Effect.gen(function*() {
+        const body = yield* bodyOf(
+          { ...workflow, snapshot: undefined, output: undefined } as BatchJobs.CreateJobRequest
+        )
+        expect(body).toBe(
+          "<Request><Name>n</Name><Type>Workflow</Type><Input><Prefix>p/</Prefix></Input>" +
+            "<Operation><WorkflowIds>w1</WorkflowIds></Operation></Request>"
+        )
+      }).pipe(Effect.provide(stubLayer(created))))
 
     for (const [name, request, expected] of cases) {
       it.effect(`rejects ${name} without a request`, () =>

@@ -248,6 +248,66 @@ describe("BatchJobs.list", () => {
       ))))
   })
 
+  describe("echoed operations", () => {
+    const snapshotJob = (id: string, snapshot: string) =>
+      `<JobsDetail><JobId>${id}</JobId><State>Running</State><Operation><Tag>Snapshot</Tag><JobParam><Snapshot>` +
+      `<Mode>Interval</Mode>${snapshot}<Count>3</Count></Snapshot></JobParam></Operation></JobsDetail>`
+
+    it.effect("keeps a job with an unreadable echo", () =>
+      Effect.gen(function*() {
+        const { result, sent } = yield* pageOutcome()
+        expect(sent).toHaveLength(1)
+        expect(result).toStrictEqual(Either.right({
+          jobs: [
+            batchJob({
+              jobId: "a",
+              state: "Running",
+              operation: { tag: "Snapshot", jobParam: { snapshot: { mode: "Interval", isCheckBlack: true, count: 3 } } }
+            }),
+            batchJob({
+              jobId: "b",
+              state: "Running",
+              operation: { tag: "Snapshot", jobParam: { snapshot: { mode: "Interval", count: 3 } } }
+            })
+          ],
+          nextToken: undefined,
+          requestId: "REQ-LIST"
+        }))
+      }).pipe(Effect.provide(stubLayer(() =>
+        xmlOk(
+          "<Response><RequestId>REQ-LIST</RequestId>" +
+            snapshotJob("a", "<IsCheckBlack>True</IsCheckBlack>") +
+            snapshotJob("b", "<IsCheckBlack>maybe</IsCheckBlack>") +
+            "</Response>"
+        )
+      ))))
+
+    it.effect("reads lenient numbers on a page", () =>
+      Effect.gen(function*() {
+        const { result, sent } = yield* pageOutcome()
+        expect(sent).toHaveLength(1)
+        expect(Either.map(result, (page) => page.jobs.map((job) => job.operation?.jobParam?.snapshot))).toStrictEqual(
+          Either.right([
+            { mode: "Interval", width: 1280, count: 3 },
+            { mode: "Interval", start: 25, count: 3 },
+            { mode: "Interval", timeInterval: 0.5, count: 3 },
+            { mode: "Interval", start: 1e-7, count: 3 },
+            { mode: "Interval", count: 3 }
+          ])
+        )
+      }).pipe(Effect.provide(stubLayer(() =>
+        xmlOk(
+          "<Response>" +
+            snapshotJob("a", "<Width>+1280</Width>") +
+            snapshotJob("b", "<Start> 25 </Start>") +
+            snapshotJob("c", "<TimeInterval>.5</TimeInterval>") +
+            snapshotJob("d", "<Start>1e-7</Start>") +
+            snapshotJob("e", "<Start>50%</Start>") +
+            "</Response>"
+        )
+      ))))
+  })
+
   describe("validation", () => {
     const sizeReason = "must be an integer from 1 to 100"
     const stateReason =
@@ -260,7 +320,7 @@ describe("BatchJobs.list", () => {
       [
         "no states",
         { states: [] },
-        new CiInvalidInput({ field: "states", value: "", reason: "must be a non-empty array of job states" })
+        new CiInvalidInput({ field: "states", value: "[]", reason: "must be a non-empty array of job states" })
       ],
       [
         "an unknown state",
@@ -484,6 +544,51 @@ describe("BatchJobs.listAll", () => {
       expect(failure(result)).toMatchObject({ _tag: "CiDecodeError" })
     }).pipe(Effect.provide(stubLayer(pagesByToken({ t1: page(["b"], "t1") })))))
 
+  it.effect("fails after 3 pages that repeat listed jobs", () =>
+    Effect.gen(function*() {
+      const { result, sent } = yield* streamOutcome(BatchJobs.listAll())
+      expect(sent.map((request) => new URL(request.url).searchParams.get("nextToken"))).toStrictEqual([
+        null,
+        "t1",
+        "t2",
+        "t3"
+      ])
+      expect(failure(result)).toStrictEqual(
+        new CiDecodeError({
+          status: 200,
+          requestId: "REQ-PAGE",
+          reason: "CI sent 3 pages in a row, each with a new NextToken, whose jobs had all been listed already, " +
+            "so paging would never end",
+          bodyPreview: `<Response><RequestId>REQ-PAGE</RequestId>${detail("a")}<NextToken>t4</NextToken></Response>`
+        })
+      )
+    }).pipe(Effect.provide(stubLayer((_, index) => page(["a"], `t${index + 1}`)))))
+
+  it.effect("counts repeated pages across empty pages", () =>
+    Effect.gen(function*() {
+      const { result, sent } = yield* streamOutcome(BatchJobs.listAll())
+      expect(sent).toHaveLength(7)
+      expect((failure(result) as CiDecodeError).reason).toBe(
+        "CI sent 3 pages in a row, each with a new NextToken, whose jobs had all been listed already, " +
+          "so paging would never end"
+      )
+    }).pipe(Effect.provide(stubLayer((_, index) => page(index % 2 === 0 ? ["a"] : [], `t${index + 1}`)))))
+
+  it.effect("keeps paging while pages add new jobs", () =>
+    Effect.gen(function*() {
+      const { result, sent } = yield* streamOutcome(BatchJobs.listAll())
+      expect(jobIds(result)).toStrictEqual(Either.right(["a", "a", "a", "a", "b", "a", "a", "c"]))
+      expect(sent).toHaveLength(7)
+    }).pipe(Effect.provide(stubLayer(pagesByToken({
+      "": page(["a"], "t1"),
+      t1: page(["a"], "t2"),
+      t2: page(["a"], "t3"),
+      t3: page(["a", "b"], "t4"),
+      t4: page(["a"], "t5"),
+      t5: page(["a"], "t6"),
+      t6: page(["c"])
+    })))))
+
   it.effect("passes a request error through", () =>
     Effect.gen(function*() {
       const { result, sent } = yield* streamOutcome(BatchJobs.listAll())
@@ -537,4 +642,26 @@ describe("BatchJobs.listPages", () => {
         ]))
       expect(sent.map((request) => new URL(request.url).search)).toStrictEqual(["?size=2", "?nextToken=t1&size=2"])
     }).pipe(Effect.provide(stubLayer(pagesByToken({ "": page(["a", "b"], "t1"), t1: page(["c"]) })))))
+
+  it.effect("yields pages until 3 repeat listed jobs", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(fixtureTimeMillis)
+      const tokens: Array<string | undefined> = []
+      const result = yield* BatchJobs.listPages().pipe(
+        Stream.runForEach((listed) => Effect.sync(() => tokens.push(listed.nextToken))),
+        Effect.either
+      )
+      const sent = yield* TestHttpClient.requests
+      expect(tokens).toStrictEqual(["t1", "t2", "t3"])
+      expect(sent).toHaveLength(4)
+      expect(result).toStrictEqual(Either.left(
+        new CiDecodeError({
+          status: 200,
+          requestId: "REQ-PAGE",
+          reason: "CI sent 3 pages in a row, each with a new NextToken, whose jobs had all been listed already, " +
+            "so paging would never end",
+          bodyPreview: `<Response><RequestId>REQ-PAGE</RequestId>${detail("a")}<NextToken>t4</NextToken></Response>`
+        })
+      ))
+    }).pipe(Effect.provide(stubLayer((_, index) => page(["a"], `t${index + 1}`)))))
 })

@@ -1,3 +1,4 @@
+import type * as BatchJob from "@effect-cos/ci-jobs/BatchJob"
 import * as BatchJobs from "@effect-cos/ci-jobs/BatchJobs"
 import type { CiDecodeError } from "@effect-cos/http/CiError"
 import { CiInvalidInput } from "@effect-cos/http/CiError"
@@ -5,6 +6,8 @@ import * as TestHttpClient from "@effect-cos/http/TestHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import * as TestClock from "effect/TestClock"
 import {
   batchJob,
@@ -458,15 +461,19 @@ describe("JobsDetail model", () => {
       detailWith("<Name><First>a</First></Name><Operation><Tag><Kind>x</Kind></Tag></Operation>")
     ))))
 
-  it.effect("names the element of a number that does not decode", () =>
+  it.effect("drops an echoed number that does not decode", () =>
     Effect.gen(function*() {
-      const { result } = yield* describeOutcome
-      expect(reasonOf(result)).toBe(
-        `JobsDetail of ${jobId}: Operation.JobParam.Transcode.Video.Width "wide" is not a number`
-      )
+      const { result, sent } = yield* describeOutcome
+      expect(sent).toHaveLength(1)
+      expect(result).toStrictEqual(Either.right(batchJob({
+        jobId,
+        state: "Running",
+        operation: { jobParam: { transcode: { video: { codec: "H.264", height: 720 } } } }
+      })))
     }).pipe(Effect.provide(stubLayer(() =>
       detailWith(
-        "<Operation><JobParam><Transcode><Video><Width>wide</Width></Video></Transcode></JobParam></Operation>"
+        "<Operation><JobParam><Transcode><Video><Codec>H.264</Codec><Width>wide</Width><Height>720</Height>" +
+          "</Video></Transcode></JobParam></Operation>"
       )
     ))))
 
@@ -478,14 +485,33 @@ describe("JobsDetail model", () => {
       )
     }).pipe(Effect.provide(stubLayer(() => detailWith("<CreationTime>2022-02-30T12:00:00+0800</CreationTime>")))))
 
-  it.effect("names an echoed time that does not decode", () =>
+  it.effect("drops an echoed time that does not decode", () =>
     Effect.gen(function*() {
-      const { result } = yield* describeOutcome
+      const { result, sent } = yield* describeOutcome
+      expect(sent).toHaveLength(1)
+      expect(Either.map(result, (job) => job.operation)).toStrictEqual(Either.right({
+        timeInterval: { start: new Date("2022-02-01T04:00:00Z") },
+        tag: "Transcode"
+      }))
+    }).pipe(Effect.provide(stubLayer(() =>
+      detailWith(
+        "<Operation><TimeInterval><Start>2022-02-01T12:00:00+0800</Start><End>yesterday</End></TimeInterval>" +
+          "<Tag>Transcode</Tag></Operation>"
+      )
+    ))))
+
+  it.effect("still fails on a bad CI time", () =>
+    Effect.gen(function*() {
+      const { result, sent } = yield* describeOutcome
+      expect(sent).toHaveLength(1)
       expect(reasonOf(result)).toBe(
-        `JobsDetail of ${jobId}: Operation.TimeInterval.End "yesterday" is not a time of the form 2022-02-25T12:00:00+0800`
+        `JobsDetail of ${jobId}: StartTime "2022-13-01T12:00:00+0800" is not a valid date and time`
       )
     }).pipe(Effect.provide(stubLayer(() =>
-      detailWith("<Operation><TimeInterval><End>yesterday</End></TimeInterval></Operation>")
+      detailWith(
+        "<StartTime>2022-13-01T12:00:00+0800</StartTime>" +
+          "<Operation><JobParam><Snapshot><IsCheckBlack>maybe</IsCheckBlack></Snapshot></JobParam></Operation>"
+      )
     ))))
 
   it.effect("fails on a job without a State", () =>
@@ -499,4 +525,162 @@ describe("JobsDetail model", () => {
       const { result } = yield* describeOutcome
       expect(Either.map(result, (job) => job.operation)).toStrictEqual(Either.right(everyFieldOperation))
     }).pipe(Effect.provide(stubLayer(() => detailWith(everyFieldOperationXml)))))
+})
+
+describe("echoed Operation values", () => {
+  /** A describe response whose Operation contains only `<JobParam><Snapshot>` with `snapshot`. */
+  const snapshotEcho = (snapshot: string) =>
+    detailWith(`<Operation><JobParam><Snapshot><Mode>Interval</Mode>${snapshot}</Snapshot></JobParam></Operation>`)
+
+  const snapshotOf = (result: Either.Either<BatchJob.BatchJob, unknown>) =>
+    Either.map(result, (job) => job.operation?.jobParam?.snapshot)
+
+  const numbers: ReadonlyArray<readonly [string, number]> = [
+    ["+1280", 1280],
+    [" 25 ", 25],
+    ["\n30\t", 30],
+    [".5", 0.5],
+    ["1e-7", 1e-7],
+    ["2E3", 2000],
+    ["-0.25", -0.25],
+    ["0x10", 16]
+  ]
+  for (const [text, value] of numbers) {
+    it.effect(`reads number ${JSON.stringify(text)} as ${value}`, () =>
+      Effect.gen(function*() {
+        const { result, sent } = yield* describeOutcome
+        expect(sent).toHaveLength(1)
+        expect(snapshotOf(result)).toStrictEqual(Either.right({ mode: "Interval", start: value }))
+      }).pipe(Effect.provide(stubLayer(() => snapshotEcho(`<Start>${text}</Start>`)))))
+  }
+
+  const booleans: ReadonlyArray<readonly [string, boolean]> = [
+    ["1", true],
+    ["t", true],
+    ["T", true],
+    ["TRUE", true],
+    ["true", true],
+    ["True", true],
+    ["0", false],
+    ["f", false],
+    ["F", false],
+    ["FALSE", false],
+    ["false", false],
+    ["False", false]
+  ]
+  for (const [text, value] of booleans) {
+    it.effect(`reads bool ${JSON.stringify(text)} as ${value}`, () =>
+      Effect.gen(function*() {
+        const { result, sent } = yield* describeOutcome
+        expect(sent).toHaveLength(1)
+        expect(snapshotOf(result)).toStrictEqual(Either.right({ mode: "Interval", isCheckBlack: value }))
+      }).pipe(Effect.provide(stubLayer(() => snapshotEcho(`<IsCheckBlack>${text}</IsCheckBlack>`)))))
+  }
+
+  const unreadable: ReadonlyArray<readonly [string, string]> = [
+    ["Start", "50%"],
+    ["Start", " "],
+    ["Start", "1,5"],
+    ["Start", "Infinity"],
+    ["Start", "NaN"],
+    ["IsCheckBlack", "yes"],
+    ["IsCheckBlack", "tRUE"],
+    ["IsCheckBlack", " true"],
+    ["IsCheckBlack", "2"]
+  ]
+  for (const [element, text] of unreadable) {
+    it.effect(`drops ${element} ${JSON.stringify(text)} and keeps the rest`, () =>
+      Effect.gen(function*() {
+        const { result, sent } = yield* describeOutcome
+        expect(sent).toHaveLength(1)
+        expect(snapshotOf(result)).toStrictEqual(Either.right({ mode: "Interval", count: 3 }))
+      }).pipe(Effect.provide(stubLayer(() => snapshotEcho(`<${element}>${text}</${element}><Count>3</Count>`)))))
+  }
+
+  it.effect("drops every unreadable value in one echo", () =>
+    Effect.gen(function*() {
+      const { result, sent } = yield* describeOutcome
+      expect(sent).toHaveLength(1)
+      expect(result).toStrictEqual(Either.right(batchJob({
+        jobId,
+        state: "Running",
+        operation: {
+          jobLevel: 2,
+          tag: "Snapshot",
+          jobParam: {
+            snapshot: { mode: "Interval", isCheckCount: true },
+            otherElements: { Watermark: { Type: "Text" } }
+          },
+          output: {
+            region: "ap-guangzhou",
+            streamExtract: [{ object: "v.mp4" }, { index: 1, object: "a.m4a" }]
+          }
+        }
+      })))
+    }).pipe(Effect.provide(stubLayer(() =>
+      detailWith(
+        "<Operation><JobLevel>2</JobLevel><Tag>Snapshot</Tag><JobParam><Snapshot><Mode>Interval</Mode>" +
+          "<Width>wide</Width><IsCheckCount>True</IsCheckCount><IsCheckBlack>maybe</IsCheckBlack></Snapshot>" +
+          "<Watermark><Type>Text</Type></Watermark></JobParam><Output><Region>ap-guangzhou</Region>" +
+          "<StreamExtract><Index>first</Index><Object>v.mp4</Object></StreamExtract>" +
+          "<StreamExtract><Index>1</Index><Object>a.m4a</Object></StreamExtract></Output></Operation>"
+      )
+    ))))
+
+  it.effect("logs each dropped value at debug level", () =>
+    Effect.gen(function*() {
+      const entries: Array<{ readonly level: string; readonly message: unknown; readonly annotations: unknown }> = []
+      const logger = Logger.make(({ annotations, logLevel, message }) => {
+        entries.push({ level: logLevel.label, message, annotations: Object.fromEntries(annotations) })
+      })
+      yield* TestClock.setTime(fixtureTimeMillis)
+      const job = yield* BatchJobs.describe(jobId).pipe(
+        Logger.withMinimumLogLevel(LogLevel.Debug),
+        Effect.provide(Logger.replace(Logger.defaultLogger, logger))
+      )
+
+      expect(job.operation).toStrictEqual({ jobParam: { snapshot: { mode: "Interval" } } })
+      expect(entries.filter((entry) => String(entry.message).includes("Operation"))).toStrictEqual([
+        {
+          level: "DEBUG",
+          message: ["Dropped an echoed Operation value that does not decode"],
+          annotations: {
+            jobId,
+            element: "Operation.JobParam.Snapshot.IsCheckBlack",
+            reason: "\"maybe\" is not true or false",
+            requestId: "REQ-ECHO"
+          }
+        }
+      ])
+    }).pipe(Effect.provide(stubLayer(() =>
+      xmlOk(
+        `<Response><JobsDetail><JobId>${jobId}</JobId><State>Running</State><Operation><JobParam><Snapshot>` +
+          "<Mode>Interval</Mode><IsCheckBlack>maybe</IsCheckBlack></Snapshot></JobParam></Operation></JobsDetail>" +
+          "</Response>",
+        "REQ-ECHO"
+      )
+    ))))
+
+  it.effect("create keeps an unreadable echo", () =>
+    Effect.gen(function*() {
+      const { result, sent } = yield* createOutcome({
+        type: "Job",
+        name: "n",
+        input: { prefix: "p/" },
+        tag: "Snapshot",
+        jobParam: { Snapshot: { Mode: "Interval", IsCheckBlack: "maybe" } }
+      })
+      expect(sent).toHaveLength(1)
+      expect(result).toStrictEqual(Either.right(batchJob({
+        jobId,
+        state: "Submitted",
+        operation: { tag: "Snapshot", jobParam: { snapshot: { mode: "Interval" } } }
+      })))
+    }).pipe(Effect.provide(stubLayer(() =>
+      xmlOk(
+        `<Response><JobsDetail><JobId>${jobId}</JobId><State>Submitted</State><Operation><Tag>Snapshot</Tag>` +
+          "<JobParam><Snapshot><Mode>Interval</Mode><IsCheckBlack>maybe</IsCheckBlack></Snapshot></JobParam>" +
+          "</Operation></JobsDetail></Response>"
+      )
+    ))))
 })

@@ -582,6 +582,116 @@ describe("cos-ci jobs cancel with a filter", () => {
       expect((yield* emulator.requests).map((request) => request.method).sort()).toStrictEqual(["GET", "PUT", "PUT"])
     }).pipe(Effect.scoped))
 
+  /** A nightly job with a valid id, and one whose id from the listing breaks the job id rule. */
+  const seedInvalidId = (emulator: Emulator.Emulator.Service) =>
+    Effect.gen(function*() {
+      const valid = yield* emulator.seedJob({
+        state: "Running",
+        name: "nightly",
+        creationTime: new Date("2026-01-02T00:00:00Z")
+      })
+      const invalid = yield* emulator.seedJob({
+        jobId: "bad\u009bid",
+        state: "Running",
+        name: "nightly",
+        creationTime: new Date("2026-01-01T00:00:00Z")
+      })
+      return { valid, invalid }
+    })
+
+  const invalidIdLines = (verb: string) =>
+    `error: batch job bad\\u009bid ${verb}\n` +
+    "  error: Invalid jobId \"bad\\u009bid\": must be 1 to 128 characters, each a letter, a digit or \"-\"\n"
+
+  it.live("cancels the rest past an invalid listed id", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      const { invalid, valid } = yield* seedInvalidId(emulator)
+      const outcome = yield* cosCi(["jobs", "cancel", "--name", "nightly", "--yes", ...endpointArgs(emulator)])
+
+      expect(outcome.code).toBe(3)
+      expect(outcome.stdout).toMatch(new RegExp(`^Cancelled batch job ${valid.jobId}\\. request id: \\S+\n$`))
+      expect(outcome.stderr).toBe(invalidIdLines("was not cancelled"))
+      expect(yield* stateOf(emulator, valid.jobId)).toStrictEqual(Option.some("Cancel"))
+      expect(yield* stateOf(emulator, invalid.jobId)).toStrictEqual(Option.some("Running"))
+      expect((yield* emulator.requests).map((request) => `${request.method} ${request.url}`)).toStrictEqual([
+        "GET /inventorytriggerjob?size=100&states=Submitted%2CRunning%2CPause&name=nightly",
+        `PUT /inventorytriggerjob/${valid.jobId}?cancel`
+      ])
+    }).pipe(Effect.scoped))
+
+  it.live("reports an invalid listed id in a dry run", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      const { valid } = yield* seedInvalidId(emulator)
+      const outcome = yield* cosCi(["jobs", "cancel", "--name", "nightly", "--dry-run", ...endpointArgs(emulator)])
+
+      expect(outcome.code).toBe(3)
+      expect(outcome.stdout).toBe(
+        "JOB ID                             TYPE      STATE    PROGRESS  CREATED (UTC)         NAME\n" +
+          `${valid.jobId}  Workflow  Running  -         2026-01-02T00:00:00Z  nightly\n`
+      )
+      expect(outcome.stderr).toBe(
+        invalidIdLines("would not be cancelled") +
+          "Dry run: 1 batch job would be cancelled. No cancel request was sent.\n"
+      )
+      expect(yield* emulator.requests).toHaveLength(1)
+    }).pipe(Effect.scoped))
+
+  it.live("reports an invalid listed id in JSON", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      const { invalid, valid } = yield* seedInvalidId(emulator)
+      const outcome = yield* cosCi([
+        "jobs",
+        "cancel",
+        "--name",
+        "nightly",
+        "--yes",
+        "-o",
+        "json",
+        ...endpointArgs(emulator)
+      ])
+      const reason = "must be 1 to 128 characters, each a letter, a digit or \"-\""
+
+      expect(outcome.code).toBe(3)
+      expect(
+        JSON.parse(outcome.stdout).results.map((result: Record<string, unknown>) => ({
+          ...result,
+          job: (result.job as { readonly jobId: string }).jobId
+        }))
+      ).toStrictEqual([
+        { jobId: valid.jobId, cancelled: true, requestId: expect.any(String), error: null, job: valid.jobId },
+        {
+          jobId: invalid.jobId,
+          cancelled: false,
+          requestId: null,
+          error: {
+            tag: "CiInvalidInput",
+            code: null,
+            message: `Invalid jobId "bad\u009bid": ${reason}`,
+            status: null,
+            requestId: null,
+            field: "jobId",
+            value: invalid.jobId,
+            reason
+          },
+          job: invalid.jobId
+        }
+      ])
+      expect(JSON.parse(outcome.stderr)).toStrictEqual({
+        error: {
+          tag: "CancelFailed",
+          code: null,
+          message: "1 of 2 batch jobs were not cancelled",
+          status: null,
+          requestId: null,
+          failed: 1,
+          total: 2
+        }
+      })
+    }).pipe(Effect.scoped))
+
   it.live.skipIf(!hasScript)("asks on a terminal and shows a progress bar", () =>
     Effect.gen(function*() {
       const emulator = yield* Emulator.make()

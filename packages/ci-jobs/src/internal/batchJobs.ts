@@ -8,16 +8,16 @@ import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
 import { type BatchJob, BatchJobNotFound, BatchJobWaitTimeout, isFinal, jobIdPattern } from "../BatchJob.js"
 import type * as BatchJobs from "../BatchJobs.js"
-import { decodeJob, parseResponse } from "./decode.js"
-import { invalid, validateInteger } from "./validate.js"
+import { type DecodedJob, decodeJob, logDropped, parseResponse } from "./decode.js"
+import { describeValue, invalid, isRecord, validateInteger } from "./validate.js"
 
 /** @internal */
 export const resource = "inventorytriggerjob"
 
 /** @internal */
-export const validateJobId = (jobId: string): Either.Either<string, CiInvalidInput> => {
+export const validateJobId = (jobId: unknown): Either.Either<string, CiInvalidInput> => {
   if (typeof jobId !== "string") {
-    return Either.left(new CiInvalidInput({ field: "jobId", value: String(jobId), reason: "must be a string" }))
+    return invalid("jobId", describeValue(jobId), "must be a string")
   }
   if (!jobIdPattern.test(jobId)) {
     return Either.left(
@@ -55,8 +55,27 @@ export const decodeBody = <A>(
     )
   )
 
-const annotate = (client: CiClient.CiClient.Service, jobId: string) =>
-  Effect.annotateCurrentSpan({ "ci.bucket": client.bucket, "ci.region": client.region, "ci.job_id": jobId })
+// A job id of the wrong type is left off the span, because an exporter may turn it into text.
+const annotate = (client: CiClient.CiClient.Service, jobId: unknown) =>
+  Effect.annotateCurrentSpan({
+    "ci.bucket": client.bucket,
+    "ci.region": client.region,
+    ...(typeof jobId === "string" ? { "ci.job_id": jobId } : {})
+  })
+
+/** Checks that an options argument is absent or an object, so that reading its fields cannot throw. */
+const validateOptions = <A extends object>(options: A | undefined): Either.Either<Partial<A>, CiInvalidInput> => {
+  if (options === undefined) {
+    return Either.right({})
+  }
+  return isRecord(options) ? Either.right(options) : invalid("options", describeValue(options), "must be an object")
+}
+
+/** Checks an optional callback, which would otherwise fail as a defect only when it is called. */
+const validateCallback = (field: string, value: unknown): Either.Either<void, CiInvalidInput> =>
+  value === undefined || typeof value === "function" ?
+    Either.void :
+    invalid(field, describeValue(value), "must be a function")
 
 /** @internal */
 export const cancel = Effect.fn("BatchJobs.cancel")(function*(jobId: string) {
@@ -128,7 +147,7 @@ export const describe = Effect.fn("BatchJobs.describe")(function*(jobId: string)
   const id = yield* validateJobId(jobId)
 
   const response = yield* client.send({ method: "GET", path: [resource, id] })
-  const result = yield* decodeBody(response, (document): Either.Either<BatchJob | NotFound, string> => {
+  const result = yield* decodeBody(response, (document): Either.Either<DecodedJob | NotFound, string> => {
     const missing = CiXml.texts(document, "NonExistJobIds").filter((text) => text !== "")
     const details = CiXml.elements(document, "JobsDetail")
     // Only this id under NonExistJobIds means not found. Other ids there are about other jobs.
@@ -146,35 +165,38 @@ export const describe = Effect.fn("BatchJobs.describe")(function*(jobId: string)
     // A job with another id would make awaitJob and the cancel check watch the wrong job.
     return decodeJob(details[0]).pipe(
       Either.filterOrLeft(
-        (job) => job.jobId === id,
-        (job) => `asked for job ${id}, got JobsDetail of ${job.jobId}`
+        ({ job }) => job.jobId === id,
+        ({ job }) => `asked for job ${id}, got JobsDetail of ${job.jobId}`
       ),
-      Either.map((job) => withRequestId(job, response, document))
+      Either.map((decoded) => ({ ...decoded, job: withRequestId(decoded.job, response, document) }))
     )
   })
 
   if ("notFound" in result) {
     return yield* new BatchJobNotFound({ jobId: id, requestId: result.notFound })
   }
-  return result
+  yield* logDropped(result, result.job.requestId)
+  return result.job
 })
 
 /** @internal */
 export const defaultAwaitSchedule = Schedule.spaced("5 seconds").pipe(Schedule.upTo("30 minutes"))
 
 /** @internal */
-export const awaitJob = Effect.fn("BatchJobs.awaitJob")(function*(jobId: string, options: BatchJobs.AwaitOptions = {}) {
+export const awaitJob = Effect.fn("BatchJobs.awaitJob")(function*(jobId: string, options?: BatchJobs.AwaitOptions) {
   const client = yield* CiClient.CiClient
   yield* annotate(client, jobId)
   const id = yield* validateJobId(jobId)
-  const schedule = options.schedule ?? defaultAwaitSchedule
+  const checked = yield* validateOptions(options)
+  const schedule = checked.schedule ?? defaultAwaitSchedule
   if (!Schedule.isSchedule(schedule)) {
-    return yield* invalid("schedule", String(schedule), "must be a Schedule")
+    return yield* invalid("schedule", describeValue(schedule), "must be a Schedule")
   }
+  yield* validateCallback("onPoll", checked.onPoll)
 
   // The driver sleeps between steps on the Effect clock and reports when the schedule is done.
   const driver = yield* Schedule.driver(schedule)
-  const onPoll = options.onPoll ?? (() => Effect.void)
+  const onPoll = checked.onPoll ?? (() => Effect.void)
   let polls = 1
   let job = yield* describe(id)
   yield* onPoll(job)
@@ -197,7 +219,7 @@ const maxConcurrency = 64
 /** @internal */
 export const cancelMany = Effect.fn("BatchJobs.cancelMany")(function*(
   jobIds: Iterable<string>,
-  options: BatchJobs.CancelManyOptions = {}
+  options?: BatchJobs.CancelManyOptions
 ) {
   const client = yield* CiClient.CiClient
   yield* Effect.annotateCurrentSpan({ "ci.bucket": client.bucket, "ci.region": client.region })
@@ -205,11 +227,13 @@ export const cancelMany = Effect.fn("BatchJobs.cancelMany")(function*(
   // A string is iterable too, and would be cancelled one character at a time.
   const isIterable = typeof (jobIds as Partial<Iterable<string>> | null)?.[Symbol.iterator] === "function"
   if (typeof jobIds === "string" || !isIterable) {
-    return yield* invalid("jobIds", String(jobIds), "must be an iterable of job ids, such as an array")
+    return yield* invalid("jobIds", describeValue(jobIds), "must be an iterable of job ids, such as an array")
   }
-  const concurrency = options.concurrency === undefined ?
+  const checked = yield* validateOptions(options)
+  const concurrency = checked.concurrency === undefined ?
     4 :
-    yield* validateInteger("concurrency", options.concurrency, 1, maxConcurrency)
+    yield* validateInteger("concurrency", checked.concurrency, 1, maxConcurrency)
+  yield* validateCallback("onOutcome", checked.onOutcome)
 
   const unique: Array<string> = []
   const seen = new Set<string>()
@@ -231,7 +255,7 @@ export const cancelMany = Effect.fn("BatchJobs.cancelMany")(function*(
   }
   yield* Effect.annotateCurrentSpan("ci.job_count", unique.length)
 
-  const onOutcome = options.onOutcome ?? (() => Effect.void)
+  const onOutcome = checked.onOutcome ?? (() => Effect.void)
   return yield* Effect.forEach(
     unique,
     (id): Effect.Effect<BatchJobs.CancelOutcome, never, CiClient.CiClient> =>

@@ -7,7 +7,7 @@ import * as Schema from "effect/Schema"
 import type * as BatchJob from "../BatchJob.js"
 import type * as BatchJobs from "../BatchJobs.js"
 import { decodeBody, resource, withRequestId } from "./batchJobs.js"
-import { decodeJob } from "./decode.js"
+import { decodeJob, logDropped } from "./decode.js"
 import { validateCreateRequest } from "./requestModel.js"
 import { CreateRequest } from "./schema.js"
 import { writeElement } from "./xmlBinding.js"
@@ -40,13 +40,15 @@ export const create = Effect.fn("BatchJobs.create")(function*(request: BatchJobs
     // CI has no idempotency key for create, so a retry after a timeout or 5xx could start a second job.
     idempotent: false
   })
-  const job: BatchJob.BatchJob = yield* decodeBody(response, (document) => {
+  const decoded = yield* decodeBody(response, (document) => {
     const details = CiXml.elements(document, "JobsDetail")
     if (details.length !== 1) {
       return Either.left(`expected one JobsDetail, got ${details.length}`)
     }
-    return Either.map(decodeJob(details[0]), (job) => withRequestId(job, response, document))
+    return Either.map(decodeJob(details[0]), (read) => ({ ...read, job: withRequestId(read.job, response, document) }))
   })
+  const job: BatchJob.BatchJob = decoded.job
   yield* Effect.annotateCurrentSpan("ci.job_id", job.jobId)
+  yield* logDropped(decoded, job.requestId)
   return job
 })

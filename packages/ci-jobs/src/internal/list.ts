@@ -9,8 +9,9 @@ import type * as BatchJob from "../BatchJob.js"
 import { KnownJobState } from "../BatchJob.js"
 import type * as BatchJobs from "../BatchJobs.js"
 import { decodeBody, resource, validateJobId } from "./batchJobs.js"
-import { decodeJob } from "./decode.js"
+import { type DecodedJob, decodeJob, logDropped } from "./decode.js"
 import {
+  describeValue,
   invalid,
   isRecord,
   validateInteger,
@@ -27,7 +28,8 @@ const stateFilters: ReadonlyArray<BatchJob.KnownJobState | "All"> = [...KnownJob
 const validateStates = (states: unknown): Either.Either<string, CiInvalidInput> =>
   Either.gen(function*() {
     if (!Array.isArray(states) || states.length === 0) {
-      return yield* invalid("states", String(states), "must be a non-empty array of job states")
+      const described = Array.isArray(states) ? "[]" : describeValue(states)
+      return yield* invalid("states", described, "must be a non-empty array of job states")
     }
     const unique: Array<string> = []
     for (const [index, state] of states.entries()) {
@@ -54,7 +56,7 @@ export const buildListQuery = (options: unknown): Either.Either<Record<string, s
       return {}
     }
     if (!isRecord(options)) {
-      return yield* invalid("options", String(options), "must be an object")
+      return yield* invalid("options", describeValue(options), "must be an object")
     }
     const query: Record<string, string> = {}
     if (options.nextToken !== undefined) {
@@ -87,7 +89,7 @@ export const buildListQuery = (options: unknown): Either.Either<Record<string, s
       query.workflowId = yield* validateText("workflowId", options.workflowId)
     }
     if (options.jobId !== undefined) {
-      query.jobId = yield* validateJobId(options.jobId as string)
+      query.jobId = yield* validateJobId(options.jobId)
     }
     if (options.name !== undefined) {
       query.name = yield* validateText("name", options.name)
@@ -96,7 +98,7 @@ export const buildListQuery = (options: unknown): Either.Either<Record<string, s
   })
 
 interface DecodedPage {
-  readonly jobs: ReadonlyArray<BatchJob.BatchJob>
+  readonly jobs: ReadonlyArray<DecodedJob>
   readonly nextToken: string | undefined
   readonly requestId: string | undefined
   readonly skipped: number
@@ -138,16 +140,18 @@ export const fetchPage = Effect.fn("BatchJobs.list")(function*(options: BatchJob
 
   const response = yield* client.send({ method: "GET", path: [resource], query })
   const decoded = yield* decodeBody(response, decodePage)
+  const requestId = response.requestId ?? decoded.requestId
   if (decoded.skipped > 0) {
     yield* Effect.logDebug("Skipped empty JobsDetail elements in a list response").pipe(
-      Effect.annotateLogs({ skipped: decoded.skipped, requestId: response.requestId })
+      Effect.annotateLogs({ skipped: decoded.skipped, requestId })
     )
   }
+  yield* Effect.forEach(decoded.jobs, (job) => logDropped(job, requestId), { discard: true })
 
   const page: BatchJobs.ListPage = {
-    jobs: decoded.jobs,
+    jobs: decoded.jobs.map(({ job }) => job),
     nextToken: decoded.nextToken,
-    requestId: response.requestId ?? decoded.requestId
+    requestId
   }
   return { page, response }
 })
@@ -158,6 +162,8 @@ export const list = (options?: BatchJobs.ListOptions) => Effect.map(fetchPage(op
 interface PagingState {
   readonly token: string | undefined
   readonly emptyPages: number
+  /** Pages with jobs in a row, empty pages aside, on which every job had been listed already. */
+  readonly repeatedPages: number
 }
 
 /**
@@ -165,6 +171,15 @@ interface PagingState {
  * possible when the server filters after paging; an endless run of them is a server fault.
  */
 const maxEmptyPages = 100
+
+/**
+ * How many pages in a row `listAll` follows when each has a new token but only jobs it has
+ * listed already. A list that changes while it is read repeats the jobs that new ones push onto
+ * the next page, which seldom fill three pages in a row.
+ */
+// NOTE: with `size` 1 or 2 on a bucket where jobs are created faster than pages are read, a real
+// listing could repeat three pages in a row and fail here.
+const maxRepeatedPages = 3
 
 /** @internal */
 export const listPages = (
@@ -178,13 +193,20 @@ export const listPages = (
       // Every token sent so far in this run. A server that hands one back again, right away or
       // after a cycle of others, would keep the stream paging forever.
       const sentTokens = new Set<string>()
-      const start: PagingState = { token: options.nextToken, emptyPages: 0 }
-      return Stream.paginateEffect(start, ({ emptyPages, token }) =>
+      // Every job id listed so far in this run. A server can also hand out fresh tokens for ever
+      // while it sends the same jobs again.
+      const seenJobIds = new Set<string>()
+      const start: PagingState = { token: options.nextToken, emptyPages: 0, repeatedPages: 0 }
+      return Stream.paginateEffect(start, ({ emptyPages, repeatedPages, token }) =>
         Effect.gen(function*() {
           if (token !== undefined) {
             sentTokens.add(token)
           }
           const { page, response } = yield* fetchPage({ ...options, nextToken: token })
+          const repeated = page.jobs.length > 0 && page.jobs.every((job) => seenJobIds.has(job.jobId))
+          for (const job of page.jobs) {
+            seenJobIds.add(job.jobId)
+          }
 
           // Only a missing token ends the list: a server that filters pages may send an empty
           // page that still has a next one.
@@ -193,6 +215,12 @@ export const listPages = (
           }
 
           const empty = page.jobs.length === 0 ? emptyPages + 1 : 0
+          // An empty page neither counts nor breaks a run of repeated pages, so that empty pages
+          // in between cannot hide one.
+          let repeats = repeatedPages
+          if (page.jobs.length > 0) {
+            repeats = repeated ? repeatedPages + 1 : 0
+          }
           const endlessPaging = (reason: string) =>
             new CiDecodeError({
               status: response.status,
@@ -213,7 +241,14 @@ export const listPages = (
           if (empty >= maxEmptyPages) {
             return yield* endlessPaging(`CI sent ${maxEmptyPages} empty pages in a row, each with a new NextToken`)
           }
-          return [page, Option.some({ token: page.nextToken, emptyPages: empty })] as const
+          if (repeats >= maxRepeatedPages) {
+            return yield* endlessPaging(
+              `CI sent ${maxRepeatedPages} pages in a row, each with a new NextToken, ` +
+                "whose jobs had all been listed already, so paging would never end"
+            )
+          }
+          const next: PagingState = { token: page.nextToken, emptyPages: empty, repeatedPages: repeats }
+          return [page, Option.some(next)] as const
         }))
     })
   ).pipe(Stream.withSpan("BatchJobs.listPages"))
@@ -226,6 +261,10 @@ export const listAll = (
     Effect.gen(function*() {
       const client = yield* CiClient.CiClient
       yield* Effect.annotateCurrentSpan({ "ci.bucket": client.bucket, "ci.region": client.region })
+      // Destructuring would throw for null, and would read a number or a function as no options.
+      if (!isRecord(options as unknown)) {
+        return yield* invalid("options", describeValue(options), "must be an object")
+      }
       const { limit, ...listOptions } = options
       if (limit !== undefined) {
         yield* validateInteger("limit", limit, 1, Number.MAX_SAFE_INTEGER)

@@ -4,6 +4,7 @@ import type * as BatchJob from "../BatchJob.js"
 import type * as BatchJobs from "../BatchJobs.js"
 import type { CreateRequest } from "./schema.js"
 import {
+  describeValue,
   invalid,
   isRecord,
   validateInteger,
@@ -31,9 +32,31 @@ const elementNamePattern = /^[A-Za-z_][A-Za-z0-9_.-]*$/
 
 const inputFields = ["manifest", "urlFile", "prefix", "object"] as const
 
-/** A short form of a rejected value that is not text, for `CiInvalidInput.value`. */
-const describeValue = (value: unknown): string =>
-  Array.isArray(value) ? "[array]" : isRecord(value) ? "[object]" : String(value)
+const timeIntervalFields = ["start", "end"]
+
+const commonRequestFields = ["type", "name", "input", "timeInterval"]
+
+const workflowRequestFields = [...commonRequestFields, "workflowIds"]
+
+// The fields of CreateNodeJobRequest in the order of its declaration.
+const nodeRequestFields = [
+  ...commonRequestFields,
+  "tag",
+  "transcode",
+  "templateId",
+  "watermarkTemplateIds",
+  "snapshot",
+  "jobParam",
+  "output",
+  "queueId",
+  "userData",
+  "jobLevel",
+  "callBack",
+  "callBackFormat",
+  "callBackType",
+  "callBackMqConfig",
+  "freeTranscode"
+]
 
 const validateName = (name: unknown): Either.Either<string, CiInvalidInput> =>
   Either.flatMap(validateXmlText("name", name), (text) => {
@@ -46,8 +69,13 @@ const validateName = (name: unknown): Either.Either<string, CiInvalidInput> =>
 const validateInput = (input: unknown): Either.Either<CreateRequestModel["input"], CiInvalidInput> =>
   Either.gen(function*() {
     if (!isRecord(input)) {
-      return yield* invalid("input", String(input), "must be an object with one of manifest, urlFile, prefix or object")
+      return yield* invalid(
+        "input",
+        describeValue(input),
+        "must be an object with one of manifest, urlFile, prefix or object"
+      )
     }
+    yield* rejectUnknownFields("input", input, inputFields)
     const present = inputFields.filter((field) => input[field] !== undefined)
     if (present.length !== 1) {
       return yield* invalid("input", present.join(","), "must set exactly one of manifest, urlFile, prefix and object")
@@ -63,8 +91,9 @@ const validateTimeInterval = (interval: unknown): Either.Either<BatchJobs.TimeIn
       return undefined
     }
     if (!isRecord(interval)) {
-      return yield* invalid("timeInterval", String(interval), "must be an object with start and/or end")
+      return yield* invalid("timeInterval", describeValue(interval), "must be an object with start and/or end")
     }
+    yield* rejectUnknownFields("timeInterval", interval, timeIntervalFields)
     if (interval.start !== undefined) {
       yield* validateTime("timeInterval.start", interval.start)
     }
@@ -258,7 +287,7 @@ const validateJobParamValue = (path: string, value: unknown, depth: number): Eit
       }
       return yield* validateJobParamElements(path, value, depth + 1)
     }
-    return yield* invalid(path, String(value), "must be text, an object or an array")
+    return yield* invalid(path, describeValue(value), "must be text, an object or an array")
   })
 
 const validateJobParamElements = (
@@ -300,7 +329,7 @@ const validateJobParam = (request: BatchJobs.CreateNodeJobRequest): Either.Eithe
       return jobParam
     }
     if (!isRecord(others)) {
-      return yield* invalid("jobParam", String(others), "must be an object of JobParam elements")
+      return yield* invalid("jobParam", describeValue(others), "must be an object of JobParam elements")
     }
     for (const [field, element] of jobParamBlocks) {
       if (jobParam[field] !== undefined && others[element] !== undefined) {
@@ -345,7 +374,7 @@ const validateOutput = (output: unknown): Either.Either<BatchJob.JobOperationOut
       return undefined
     }
     if (!isRecord(output)) {
-      return yield* invalid("output", String(output), "must be an object with region, bucket and object")
+      return yield* invalid("output", describeValue(output), "must be an object with region, bucket and object")
     }
     yield* rejectUnknownFields("output", output, outputFields)
 
@@ -404,8 +433,38 @@ const validateNodeOperation = (
   })
 
 /**
+ * Rejects a top-level key that the request's type does not have, rather than dropping it. A Job
+ * field on a Workflow request is rejected only when it is set, because it is a field of the
+ * request union and an `undefined` one sends nothing.
+ */
+const rejectUnknownRequestFields = (
+  request: Readonly<Record<string, unknown>>,
+  type: "Workflow" | "Job"
+): Either.Either<void, CiInvalidInput> => {
+  const names = type === "Workflow" ? workflowRequestFields : nodeRequestFields
+  for (const [key, value] of Object.entries(request)) {
+    if (names.includes(key)) {
+      continue
+    }
+    if (type === "Workflow" && nodeRequestFields.includes(key)) {
+      if (value === undefined) {
+        continue
+      }
+      return invalid(
+        key,
+        describeValue(value),
+        `is a field of Job requests only: a Workflow request takes ${names.join(", ")}`
+      )
+    }
+    return invalid(key, describeValue(value), `is not a field of a ${type} request: use ${names.join(", ")}`)
+  }
+  return Either.void
+}
+
+/**
  * Checks every field of a create request and returns it as the request model. Fails on the first
- * invalid field: `tag` first, then the rest in body order.
+ * problem, checked in this order: name, type, unknown keys, input, then the operation in body
+ * order with `tag` first.
  *
  * @internal
  */
@@ -414,16 +473,17 @@ export const validateCreateRequest = (
 ): Either.Either<CreateRequestModel, CiInvalidInput> =>
   Either.gen(function*() {
     if (!isRecord(request)) {
-      return yield* invalid("request", String(request), "must be an object")
+      return yield* invalid("request", describeValue(request), "must be an object")
     }
     const name = yield* validateName(request.name)
     if (request.type !== "Workflow" && request.type !== "Job") {
       return yield* invalid(
         "type",
-        String((request as { readonly type: unknown }).type),
+        describeValue((request as { readonly type: unknown }).type),
         "must be \"Workflow\" or \"Job\""
       )
     }
+    yield* rejectUnknownRequestFields(request, request.type)
     const input = yield* validateInput(request.input)
     const operation = request.type === "Workflow" ?
       yield* validateWorkflowOperation(request) :

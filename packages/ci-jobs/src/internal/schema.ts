@@ -17,8 +17,6 @@ import { AbsentTextsId, otherElementsKey } from "./xmlBinding.js"
 
 // Values: element text to TypeScript.
 
-const decimalPattern = /^-?\d+(?:\.\d+)?$/
-
 /** Writes a number without an exponent: `String(0.0000001)` is `1e-7`, which is not decimal. */
 const decimalText = (value: number): string => {
   const text = String(value)
@@ -30,13 +28,29 @@ const decimalText = (value: number): string => {
   return `${sign}0.${"0".repeat(Number(exponent) - 1)}${digit}${fraction}`
 }
 
-/** A number as decimal text, such as `1280` or `29.97`. An empty element has no value. */
+/**
+ * Reads any text that `Number` reads as a finite number once the spaces around it are trimmed:
+ * `1280`, ` 25 `, `+1280`, `.5`, `1e-7`, and also `0x10`. Empty text and `Infinity` are rejected.
+ */
+const readNumber = (text: string): number | undefined => {
+  const trimmed = text.trim()
+  const value = Number(trimmed)
+  return trimmed !== "" && Number.isFinite(value) ? value : undefined
+}
+
+/**
+ * A number, written as decimal text such as `1280` or `29.97`. Reading also accepts the other
+ * forms {@link readNumber} takes, because the values CI echoes are the caller's free-form text.
+ * An empty element has no value.
+ */
 const DecimalNumber = Schema.transformOrFail(Schema.String, Schema.Number, {
   strict: true,
-  decode: (text, _, ast) =>
-    decimalPattern.test(text) ?
-      ParseResult.succeed(Number(text)) :
-      ParseResult.fail(new ParseResult.Type(ast, text, `"${text}" is not a number`)),
+  decode: (text, _, ast) => {
+    const value = readNumber(text)
+    return value === undefined ?
+      ParseResult.fail(new ParseResult.Type(ast, text, `"${text}" is not a number`)) :
+      ParseResult.succeed(value)
+  },
   encode: (value) => ParseResult.succeed(decimalText(value))
 }).annotations({ [AbsentTextsId]: [""] })
 
@@ -57,13 +71,24 @@ const CiTime = Schema.transformOrFail(Schema.String, Schema.DateFromSelf, {
   encode: (date) => ParseResult.succeed(formatTime(date))
 }).annotations({ [AbsentTextsId]: ["", "-"] })
 
-/** `true` or `false`, as Go's encoding/xml writes a bool. An empty element has no value. */
+// The texts Go's strconv.ParseBool accepts. An echoed value is the caller's text, which may use any of them.
+const trueTexts: ReadonlyArray<string> = ["1", "t", "T", "TRUE", "true", "True"]
+const falseTexts: ReadonlyArray<string> = ["0", "f", "F", "FALSE", "false", "False"]
+
+/**
+ * A bool, written as `true` or `false` as Go's encoding/xml writes it. Reading also accepts the
+ * other texts of Go's strconv.ParseBool, such as `True` and `1`. An empty element has no value.
+ */
 const BooleanText = Schema.transformOrFail(Schema.String, Schema.Boolean, {
   strict: true,
-  decode: (text, _, ast) =>
-    text === "true" || text === "false" ?
-      ParseResult.succeed(text === "true") :
-      ParseResult.fail(new ParseResult.Type(ast, text, `"${text}" is not true or false`)),
+  decode: (text, _, ast) => {
+    if (trueTexts.includes(text)) {
+      return ParseResult.succeed(true)
+    }
+    return falseTexts.includes(text) ?
+      ParseResult.succeed(false) :
+      ParseResult.fail(new ParseResult.Type(ast, text, `"${text}" is not true or false`))
+  },
   encode: (value) => ParseResult.succeed(value ? "true" : "false")
 }).annotations({ [AbsentTextsId]: [""] })
 

@@ -2,6 +2,37 @@ import { CiInvalidInput } from "@effect-cos/http/CiError"
 import * as Either from "effect/Either"
 import { formatTime } from "./time.js"
 
+/**
+ * Describes a rejected value for `CiInvalidInput.value`. A string is kept as it is, a `Date` is
+ * written in ISO form, and a number, boolean, bigint, symbol, `null` or `undefined` is written with
+ * `String`. An array, a function and any other object are described by their kind only (`[array]`,
+ * `[function]`, `[object]`), because `String` throws for an object without a prototype, and a
+ * `toString` may throw or show a secret.
+ *
+ * @internal
+ */
+export const describeValue = (value: unknown): string => {
+  switch (typeof value) {
+    case "string":
+      return value
+    case "function":
+      return "[function]"
+    case "object":
+      if (value === null) {
+        return "null"
+      }
+      if (Array.isArray(value)) {
+        return "[array]"
+      }
+      if (value instanceof Date) {
+        return Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString()
+      }
+      return "[object]"
+    default:
+      return String(value)
+  }
+}
+
 /** @internal */
 export const invalid = (field: string, value: string, reason: string): Either.Either<never, CiInvalidInput> =>
   Either.left(new CiInvalidInput({ field, value, reason }))
@@ -20,7 +51,7 @@ export const validateText = (field: string, value: unknown): Either.Either<strin
     return invalid(field, "", "is required")
   }
   if (typeof value !== "string") {
-    return invalid(field, String(value), "must be a string")
+    return invalid(field, describeValue(value), "must be a string")
   }
   if (value === "") {
     return invalid(field, value, "must not be empty")
@@ -63,7 +94,7 @@ export const validateInteger = (
 ): Either.Either<number, CiInvalidInput> =>
   typeof value === "number" && Number.isInteger(value) && value >= min && value <= max ?
     Either.right(value) :
-    invalid(field, String(value), `must be an integer from ${min} to ${max}`)
+    invalid(field, describeValue(value), `must be an integer from ${min} to ${max}`)
 
 /** @internal */
 export const validateNumber = (
@@ -74,7 +105,7 @@ export const validateNumber = (
 ): Either.Either<number, CiInvalidInput> =>
   typeof value === "number" && Number.isFinite(value) && value >= min && value <= max ?
     Either.right(value) :
-    invalid(field, String(value), `must be a number from ${min} to ${max}`)
+    invalid(field, describeValue(value), `must be a number from ${min} to ${max}`)
 
 /** @internal */
 export const validateOneOf = <const A extends string>(
@@ -84,7 +115,7 @@ export const validateOneOf = <const A extends string>(
 ): Either.Either<A, CiInvalidInput> =>
   allowed.includes(value as A) ?
     Either.right(value as A) :
-    invalid(field, String(value), `must be one of ${allowed.map((item) => `"${item}"`).join(", ")}`)
+    invalid(field, describeValue(value), `must be one of ${allowed.map((item) => `"${item}"`).join(", ")}`)
 
 const sentTimePattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0800$/
 
@@ -95,10 +126,10 @@ const sentTimePattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0800$/
  */
 export const validateTime = (field: string, value: unknown): Either.Either<string, CiInvalidInput> => {
   if (!(value instanceof Date)) {
-    return invalid(field, String(value), "must be a Date")
+    return invalid(field, describeValue(value), "must be a Date")
   }
   if (Number.isNaN(value.getTime())) {
-    return invalid(field, String(value), "must be a valid Date")
+    return invalid(field, "Invalid Date", "must be a valid Date")
   }
   const formatted = formatTime(value)
   // Years outside 0000-9999 do not fit CI's four-digit year.

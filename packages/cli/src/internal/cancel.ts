@@ -25,7 +25,16 @@ import {
   terminal
 } from "./output.js"
 import { makeProgress } from "./progress.js"
-import { CancelFailed, errorJson, ExitCode, report, reportFailures, UsageError } from "./report.js"
+import {
+  CancelFailed,
+  CommandFailed,
+  errorJson,
+  ExitCode,
+  type Report,
+  report,
+  reportFailures,
+  UsageError
+} from "./report.js"
 
 const cancellableStates = ["Submitted", "Running", "Pause"] as const
 
@@ -97,6 +106,17 @@ const outcomeJson = (outcome: JobOutcome, dryRun: boolean) => ({
   job: outcome.job === undefined ? null : jobJson(outcome.job)
 })
 
+/**
+ * Reports a failed outcome. A listed job whose id breaks the rule is a fault of CI's listing, not of
+ * the command line, so it exits with the code of an unusable response (3), not that of invalid input (2).
+ */
+const reportOutcome = (outcome: JobOutcome, error: BatchJobs.CancelError): Report => {
+  const failure = report(error)
+  return outcome.job !== undefined && error._tag === "CiInvalidInput" ?
+    { ...failure, exitCode: ExitCode.ServiceError } :
+    failure
+}
+
 const printResultsJson = (outcomes: ReadonlyArray<JobOutcome>, dryRun: boolean) =>
   printJson({ dryRun, results: outcomes.map((outcome) => outcomeJson(outcome, dryRun)) })
 
@@ -115,7 +135,7 @@ const printOutcomes = (format: OutputFormat, outcomes: ReadonlyArray<JobOutcome>
         }
         continue
       }
-      const failure = report(result.left)
+      const failure = reportOutcome(outcome, result.left)
       codes.push(failure.exitCode)
       if (format === "json") {
         continue
@@ -144,18 +164,20 @@ const cancelJobs = (jobIds: ReadonlyArray<string>, concurrency: number) =>
     )
   })
 
+/** The error `cancelMany` gives an id that breaks the job id rule, under `field`. */
+const invalidJobId = (field: string, jobId: string) =>
+  new CiInvalidInput({
+    field,
+    value: jobId,
+    reason: "must be 1 to 128 characters, each a letter, a digit or \"-\""
+  })
+
 /** Checks ids the way `cancelMany` does, for a dry run that sends nothing. */
 const checkJobIds = (jobIds: ReadonlyArray<string>) =>
   Effect.forEach(jobIds, (jobId, index) =>
     BatchJob.jobIdPattern.test(jobId) ?
       Effect.succeed(jobId) :
-      Effect.fail(
-        new CiInvalidInput({
-          field: `jobIds[${index}]`,
-          value: jobId,
-          reason: "must be 1 to 128 characters, each a letter, a digit or \"-\""
-        })
-      )).pipe(Effect.map((ids) => [...new Set(ids)]))
+      Effect.fail(invalidJobId(`jobIds[${index}]`, jobId))).pipe(Effect.map((ids) => [...new Set(ids)]))
 
 const dryRunOutcome = (jobId: string, job: BatchJob.BatchJob | undefined): JobOutcome => ({
   jobId,
@@ -198,6 +220,57 @@ const askToCancel = (jobs: ReadonlyArray<BatchJob.BatchJob>) =>
     return yield* confirm(`Cancel ${plural(jobs.length, "batch job")}? [y/N] `)
   })
 
+/**
+ * Splits a filter's listing into its distinct jobs in listing order, the jobs to cancel, and a
+ * failed outcome for each job whose id breaks the job id rule. `cancelMany` would reject the whole
+ * call for one such id, so these are left out of it and each fails on its own.
+ */
+const splitListedJobs = (jobs: ReadonlyArray<BatchJob.BatchJob>) => {
+  const unique = [...new Map(jobs.map((job) => [job.jobId, job])).values()]
+  const valid = unique.filter((job) => BatchJob.jobIdPattern.test(job.jobId))
+  const invalid = new Map(
+    unique
+      .filter((job) => !BatchJob.jobIdPattern.test(job.jobId))
+      .map((job): [string, JobOutcome] => [
+        job.jobId,
+        { jobId: job.jobId, job, result: Either.left(invalidJobId("jobId", job.jobId)) }
+      ])
+  )
+  return { unique, valid, invalid }
+}
+
+/** Prints a dry run of a filter: the jobs that would be cancelled, and a failure for each that could not be. */
+const printFilterDryRun = (
+  format: OutputFormat,
+  unique: ReadonlyArray<BatchJob.BatchJob>,
+  valid: ReadonlyArray<BatchJob.BatchJob>,
+  invalid: ReadonlyMap<string, JobOutcome>
+) =>
+  Effect.gen(function*() {
+    const outcomes = unique.map((job) => invalid.get(job.jobId) ?? dryRunOutcome(job.jobId, job))
+    const failures = [...invalid.values()].flatMap((outcome) =>
+      Either.isLeft(outcome.result) ? [{ outcome, failure: reportOutcome(outcome, outcome.result.left) }] : []
+    )
+    if (format === "json") {
+      yield* printResultsJson(outcomes, true)
+    } else {
+      if (valid.length > 0) {
+        yield* printLines(jobTable(valid))
+      }
+      for (const { failure, outcome } of failures) {
+        yield* printErrorLine(`error: batch job ${displayText(outcome.jobId)} would not be cancelled`)
+        yield* printErrorLines(failure.lines.map((line) => `  ${line}`))
+      }
+      yield* printErrorLine(
+        `Dry run: ${plural(valid.length, "batch job")} would be cancelled. No cancel request was sent.`
+      )
+    }
+    if (failures.length > 0) {
+      // Each failure has been printed with its job.
+      return yield* new CommandFailed({ exitCode: worstExitCode(failures.map(({ failure }) => failure.exitCode)) })
+    }
+  })
+
 const cancelByFilter = (options: CancelCommandOptions) =>
   Effect.gen(function*() {
     const format = options.output
@@ -221,22 +294,20 @@ const cancelByFilter = (options: CancelCommandOptions) =>
         printResultsJson([], options.dryRun) :
         printErrorLine("No batch jobs match the filter. Nothing was cancelled.")
     }
+    const { invalid, unique, valid } = splitListedJobs(jobs)
     if (options.dryRun) {
-      if (format === "json") {
-        return yield* printResultsJson(jobs.map((job) => dryRunOutcome(job.jobId, job)), true)
-      }
-      yield* printLines(jobTable(jobs))
-      return yield* printErrorLine(
-        `Dry run: ${plural(jobs.length, "batch job")} would be cancelled. No cancel request was sent.`
-      )
+      return yield* printFilterDryRun(format, unique, valid, invalid)
     }
     if (!options.yes && !(yield* askToCancel(jobs))) {
       return yield* format === "json" ? printResultsJson([], false) : printErrorLine("Nothing was cancelled.")
     }
 
-    const jobsById = new Map(jobs.map((job) => [job.jobId, job]))
-    const outcomes = yield* cancelJobs(jobs.map((job) => job.jobId), options.concurrency)
-    yield* printOutcomes(format, outcomes.map((outcome) => ({ ...outcome, job: jobsById.get(outcome.jobId) })))
+    const cancelled = valid.length === 0 ? [] : yield* cancelJobs(valid.map((job) => job.jobId), options.concurrency)
+    const cancelledById = new Map(cancelled.map((outcome) => [outcome.jobId, outcome]))
+    const outcomes = unique.map((job): JobOutcome =>
+      invalid.get(job.jobId) ?? { ...cancelledById.get(job.jobId)!, job }
+    )
+    yield* printOutcomes(format, outcomes)
   })
 
 /** @internal */

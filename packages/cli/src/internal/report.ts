@@ -192,7 +192,8 @@ export const report = (error: CommandError): Report => {
     case "UsageError":
       return { exitCode: ExitCode.InvalidInput, lines: [`error: ${error.message}`] }
     case "CiInvalidInput":
-      return { exitCode: ExitCode.InvalidInput, lines: [`error: ${error.message}`] }
+      // The value may be a job id from a listing. JSON quoting in the message leaves DEL and C1 as they are.
+      return { exitCode: ExitCode.InvalidInput, lines: [`error: ${displayText(error.message)}`] }
     case "CiCredentialsError":
       return {
         exitCode: ExitCode.InvalidInput,
