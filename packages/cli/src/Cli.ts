@@ -73,6 +73,35 @@ const withoutErrorOutput = (console: Console.Console): Console.Console => ({
   unsafe: { ...console.unsafe, error: () => {} }
 })
 
+// @effect/cli 0.77 writes its help and usage errors with ANSI colours and has no setting to turn
+// them off, so they are removed here. Only @effect/cli writes through `Console`, because cos-ci
+// writes its own output to the streams directly.
+const ansiStyle = /\u001b\[[0-9;]*m/g
+
+const withoutStyles = (args: ReadonlyArray<unknown>): Array<unknown> =>
+  args.map((arg) => typeof arg === "string" ? arg.replace(ansiStyle, "") : arg)
+
+// A stream gets colours only when it is a terminal and NO_COLOR is unset or empty, following the
+// no-color.org convention.
+const allowsColor = (stream: NodeJS.WriteStream): boolean =>
+  stream.isTTY === true && (process.env["NO_COLOR"] ?? "") === ""
+
+/** A console that writes `log` and `error` without colours where the stream should have none. */
+const withColorChoice = (console: Console.Console): Console.Console => {
+  const plainLog = !allowsColor(process.stdout)
+  const plainError = !allowsColor(process.stderr)
+  return {
+    ...console,
+    log: plainLog ? (...args) => console.log(...withoutStyles(args)) : console.log,
+    error: plainError ? (...args) => console.error(...withoutStyles(args)) : console.error,
+    unsafe: {
+      ...console.unsafe,
+      log: plainLog ? (...args) => console.unsafe.log(...withoutStyles(args)) : console.unsafe.log,
+      error: plainError ? (...args) => console.unsafe.error(...withoutStyles(args)) : console.unsafe.error
+    }
+  }
+}
+
 // Logs, which `--log-level` turns on, go to stderr so that stdout carries only the command's output,
 // such as the single JSON document of `--output json`. A log line may quote an error message from CI,
 // and logfmt leaves control characters as they are.
@@ -95,9 +124,9 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<ExitCode> => {
     return internal.printFailure(format, new internal.UsageError({ message: unknownOption.value }))
   }
   const cli = Command.run(command, { name: "cos-ci", version })(argv)
-  const quietCli = format === "json" ?
-    Effect.consoleWith((console) => Effect.withConsole(cli, withoutErrorOutput(console))) :
-    cli
+  const quietCli = Effect.consoleWith((console) =>
+    Effect.withConsole(cli, withColorChoice(format === "json" ? withoutErrorOutput(console) : console))
+  )
   return quietCli.pipe(
     Effect.as(ExitCode.Success),
     Effect.catchAll((error) => internal.printFailure(format, error)),

@@ -2,9 +2,35 @@ import * as Emulator from "@effect-cos/emulator/Emulator"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import { bucketArgs, closedPort, cosCi, cosCiWithClosedPipe, credentials } from "./helpers.js"
+import {
+  bin,
+  bucketArgs,
+  closedPort,
+  cosCi,
+  cosCiWithClosedPipe,
+  credentials,
+  hasScript,
+  repositoryRoot
+} from "./helpers.js"
+
+/** Runs `cos-ci --help` on a pseudo-terminal through `script`, with NO_COLOR set to `noColor`. */
+const helpOnTerminal = (noColor: string) =>
+  Effect.async<string>((resume) => {
+    const child = ChildProcess.spawn("script", ["-qec", `'${process.execPath}' '${bin}' --help`, "/dev/null"], {
+      cwd: repositoryRoot,
+      env: { PATH: process.env.PATH ?? "", NO_COLOR: noColor },
+      timeout: 30_000
+    })
+    let output = ""
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8")
+    })
+    child.on("close", () => resume(Effect.succeed(output)))
+    return Effect.sync(() => child.kill())
+  })
 
 describe("cos-ci", () => {
   it.live("cancels a job on the emulator and prints the request id", () =>
@@ -129,6 +155,73 @@ describe("cos-ci", () => {
       })
       expect(outcome.code).toBe(2)
       expect(outcome.stderr).toBe("error: Invalid COS_CI_TIMEOUT \"0\": must be greater than 0\n")
+    }))
+
+  it.live("rejects the COS_CI_TIMEOUT texts the library rejects", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      const notATime = "must be a number of seconds, such as 10 or 2.5, or a duration such as \"10 seconds\""
+      const outOfRange = "must be from 1 millisecond to 2147483.647 seconds"
+      // The same texts as the COS_CI_TIMEOUT cases of CiClient.layerConfig in the http package.
+      const cases: ReadonlyArray<readonly [string, string]> = [
+        [" 10", notATime],
+        ["10 ", notATime],
+        [" 10 seconds", notATime],
+        ["0.0001", "must have at most 3 decimal places, because it is read to the millisecond"],
+        ["1.0001", "must have at most 3 decimal places, because it is read to the millisecond"],
+        ["500 micros", outOfRange],
+        ["0.5 nanos", outOfRange],
+        ["999999 nanos", outOfRange]
+      ]
+      for (const [value, reason] of cases) {
+        const outcome = yield* cosCi(["jobs", "cancel", "b1", ...bucketArgs, "--endpoint", emulator.url], {
+          env: { ...credentials, COS_CI_TIMEOUT: value }
+        })
+        expect(outcome.code).toBe(2)
+        expect(outcome.stderr).toBe(`error: Invalid COS_CI_TIMEOUT ${JSON.stringify(value)}: ${reason}\n`)
+      }
+      expect(yield* emulator.requests).toHaveLength(0)
+    }).pipe(Effect.scoped))
+
+  it.live("reads a COS_CI_TIMEOUT of 1 millisecond", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      yield* emulator.injectFault({ fault: { _tag: "Delay", millis: 5_000 }, times: Infinity })
+
+      for (const value of ["0.001", "1000000 nanos"]) {
+        const outcome = yield* cosCi(["jobs", "cancel", "b1", ...bucketArgs, "--endpoint", emulator.url], {
+          env: { ...credentials, COS_CI_TIMEOUT: value }
+        })
+        expect(outcome.code).toBe(4)
+        expect(outcome.stderr).toMatch(/^error: Timeout: no complete response within 1ms\n/)
+      }
+    }).pipe(Effect.scoped))
+
+  it.live("exits 2 for an endpoint with a password and hides it", () =>
+    Effect.gen(function*() {
+      const outcome = yield* cosCi([
+        "jobs",
+        "cancel",
+        "b1",
+        ...bucketArgs,
+        "--endpoint",
+        "http://u:TOPSECRET@127.0.0.1:18080"
+      ])
+
+      expect(outcome.code).toBe(2)
+      expect(outcome.stderr).toBe(
+        "error: Invalid endpoint \"http://<redacted>@127.0.0.1:18080\": must not contain user information\n"
+      )
+    }))
+
+  it.live("exits 2 for an endpoint port out of range", () =>
+    Effect.gen(function*() {
+      const outcome = yield* cosCi(["jobs", "cancel", "b1", ...bucketArgs, "--endpoint", "http://127.0.0.1:99999"])
+
+      expect(outcome.code).toBe(2)
+      expect(outcome.stderr).toBe(
+        "error: Invalid endpoint \"http://127.0.0.1:99999\": must have a port from 1 to 65535\n"
+      )
     }))
 
   it.live("escapes control characters in a CI error", () =>
@@ -512,6 +605,27 @@ describe("cos-ci", () => {
       ) {
         expect(outcome.stdout).toContain(text)
       }
+    }))
+
+  it.live("writes --help without colours to a pipe", () =>
+    Effect.gen(function*() {
+      for (const noColor of ["1", ""]) {
+        const outcome = yield* cosCi(["--help"], { env: { NO_COLOR: noColor } })
+
+        expect(outcome.code).toBe(0)
+        expect(outcome.stdout).toMatch(/^cos-ci\n\ncos-ci 0\.1\.0\n\nUSAGE\n/)
+        expect(outcome.stdout).not.toContain("\u001b")
+      }
+    }))
+
+  it.live.skipIf(!hasScript)("colours --help on a terminal unless NO_COLOR is set", () =>
+    Effect.gen(function*() {
+      const coloured = yield* helpOnTerminal("")
+      const plain = yield* helpOnTerminal("1")
+
+      expect(coloured).toContain("\u001b[0;1mUSAGE\u001b[0m")
+      expect(plain).toContain("USAGE")
+      expect(plain).not.toContain("\u001b")
     }))
 
   it.live("prints the version of the package", () =>

@@ -130,7 +130,14 @@ export const sendSigned = (
   request: SignedRequest
 ): Effect.Effect<HttpResult, Error> => sendRaw(emulator.port, signRequest(emulator.port, request))
 
-const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: false })
+// An empty entity table makes fast-xml-parser 5 decode character references such as `&#xD;`, as
+// every XML parser does, with no HTML names added. The option's type admits only booleans.
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  trimValues: false,
+  htmlEntities: {} as unknown as boolean
+})
 
 /** Parses a response body; repeated elements become arrays, leaf text stays a string. */
 export const parseXml = (body: string): Record<string, any> => parser.parse(body) as Record<string, any>

@@ -123,6 +123,33 @@ describe("create", () => {
       expect(Option.getOrThrow(yield* emulator.getJob(jobId)).name).toBe(name)
     }))
 
+  it.scopedLive("carriage return in a name round-trips", () =>
+    Effect.gen(function*() {
+      const emulator = yield* startEmulator()
+      const created = yield* create(emulator, workflowBody("a&#xD;b"))
+      const jobId = expectXmlResponse(created)["JobsDetail"]["JobId"]
+      const described = yield* sendSigned(emulator, { method: "GET", path: `/inventorytriggerjob/${jobId}` })
+
+      expect(Option.getOrThrow(yield* emulator.getJob(jobId)).name).toBe("a\rb")
+      // A literal carriage return would reach the client as a line feed, because XML parsers normalize line ends.
+      expect(created.body).toContain("<Name>a&#xD;b</Name>")
+      expect(described.body).toContain("<Name>a&#xD;b</Name>")
+      expect(expectXmlResponse(described)["JobsDetail"]["Name"]).toBe("a\rb")
+    }))
+
+  it.scopedLive("seeded text with line ends and tabs round-trips", () =>
+    Effect.gen(function*() {
+      const emulator = yield* startEmulator()
+      const text = "a\r\nb\rc\td\n"
+      const job = yield* emulator.seedJob({ name: text, operation: { UserData: text } })
+      const result = yield* sendSigned(emulator, { method: "GET", path: `/inventorytriggerjob/${job.jobId}` })
+      const detail = expectXmlResponse(result)["JobsDetail"]
+
+      expect(result.body).toContain("<Name>a&#xD;\nb&#xD;c\td\n</Name>")
+      expect(detail["Name"]).toBe(text)
+      expect(detail["Operation"]["UserData"]).toBe(text)
+    }))
+
   it.scopedLive("seeded text with special characters is escaped", () =>
     Effect.gen(function*() {
       const emulator = yield* startEmulator()
@@ -399,6 +426,21 @@ describe("list", () => {
         ]])
       ).toEqual(["job-2", "job-3"])
       expect(yield* page([["workflowId", ""], ["jobId", ""], ["name", ""]])).toHaveLength(12)
+    }))
+
+  it.scopedLive("times in the years 0 to 99 are read as given", () =>
+    Effect.gen(function*() {
+      const emulator = yield* startEmulator()
+      yield* emulator.seedJob({ name: "1980", creationTime: new Date("1980-01-01T00:00:00Z") })
+      yield* emulator.seedJob({ name: "now" })
+      const page = (query: ReadonlyArray<readonly [string, string]>) =>
+        Effect.map(list(emulator, [["orderByTime", "Asc"], ...query]), (result) => namesOf(expectXmlResponse(result)))
+
+      expect(yield* page([["startCreationTime", "0000-01-01T00:00:00+0000"]])).toEqual(["1980", "now"])
+      expect(yield* page([["startCreationTime", "0050-06-01T08:00:00+0800"]])).toEqual(["1980", "now"])
+      // Read as 1999, this end would take in the job of 1980.
+      expect(yield* page([["endCreationTime", "0099-12-31T23:59:59+0800"]])).toEqual([])
+      expect(yield* page([["endCreationTime", "0050-06-01T08:00:00+0800"]])).toEqual([])
     }))
 
   it.scopedLive("invalid parameters give InvalidArgument naming them", () =>

@@ -52,7 +52,10 @@ export interface CiClientOptions {
    * the only way to use plain http.
    */
   readonly endpoint?: string | undefined
-  /** Limit for one attempt, from connecting to the last byte of the body. Defaults to 30 seconds. */
+  /**
+   * Limit for one attempt, from connecting to the last byte of the body: from 1 millisecond to
+   * 2147483647 milliseconds (about 24.8 days). Defaults to 30 seconds.
+   */
   readonly timeout?: Duration.DurationInput | undefined
   /**
    * When to retry an error that {@link CiRetry.isRetryable} accepts (only throttling for requests
@@ -210,17 +213,28 @@ export interface ConfigOptions {
   readonly timeout: Config.Config<Option.Option<Duration.Duration>>
 }
 
-const secondsPattern = /^\d+(?:\.\d+)?$/
+const secondsPattern = /^(\d+)(?:\.(\d+))?$/
 
 // A bare number is seconds, as cos-ci's --timeout reads it, so one value of COS_CI_TIMEOUT means the
-// same to the library and the CLI.
+// same to the library and the CLI. Both read the text as it is, without trimming spaces, and both
+// take at most 3 decimal places. The range, 1 millisecond to 2^31 - 1 milliseconds, is checked by
+// `make` as for the `timeout` option.
 const secondsOrDuration = (name: string): Config.Config<Duration.Duration> =>
   Config.mapOrFail(Config.string(name), (text) => {
-    const trimmed = text.trim()
-    if (secondsPattern.test(trimmed)) {
-      return Either.right(Duration.seconds(Number(trimmed)))
+    const seconds = secondsPattern.exec(text)
+    if (seconds !== null) {
+      const [, whole, fraction = ""] = seconds
+      if (fraction.length > 3) {
+        return Either.left(
+          ConfigError.InvalidData(
+            [],
+            `Expected seconds with at most 3 decimal places, because the timeout is read to the millisecond, got "${text}"`
+          )
+        )
+      }
+      return Either.right(Duration.millis(Number(whole) * 1000 + Number(fraction.padEnd(3, "0"))))
     }
-    return Option.match(Duration.decodeUnknown(trimmed), {
+    return Option.match(Duration.decodeUnknown(text), {
       onNone: () =>
         Either.left(
           ConfigError.InvalidData([], `Expected seconds, such as 10, or a duration such as "500 millis", got "${text}"`)
@@ -233,7 +247,8 @@ const secondsOrDuration = (name: string): Config.Config<Duration.Duration> =>
  * Default sources of the {@link layerConfig} settings: the environment variables `COS_BUCKET` and
  * `COS_REGION`, the credentials of `Credentials.config()` (`COS_SECRET_ID`, `COS_SECRET_KEY` and
  * `COS_SESSION_TOKEN`, else their `TENCENTCLOUD_*` names), and the optional `COS_CI_ENDPOINT` and
- * `COS_CI_TIMEOUT` (seconds, such as `10` or `2.5`, or a duration such as `500 millis`).
+ * `COS_CI_TIMEOUT` (seconds with at most 3 decimal places, such as `10` or `2.5`, or a duration such as
+ * `500 millis`, from 1 millisecond to 2147483.647 seconds).
  *
  * @since 0.1.0
  * @category layers

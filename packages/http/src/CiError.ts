@@ -149,7 +149,7 @@ export class CiInvalidInput extends Schema.TaggedError<CiInvalidInput>()("CiInva
   /**
    * The rejected value: a string as given, a number, boolean, `Duration`, `null` or `undefined` as
    * `String` writes it, and any other object only by its type, such as `an object`. A secret is
-   * `<redacted>`.
+   * `<redacted>`, and so is the user information of an endpoint URL.
    */
   value: Schema.String,
   /** The rule the value breaks. */

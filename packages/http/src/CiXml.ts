@@ -74,6 +74,9 @@ export const parse = (text: string): Either.Either<XmlElement, string> => {
   }
 }
 
+const isWhitespace = (node: XmlNode | undefined): boolean =>
+  typeof node === "string" ? /^[ \t\r\n]*$/.test(node) : Array.isArray(node) && node.every(isWhitespace)
+
 /**
  * Returns the root element when the document's root has the given name.
  *
@@ -81,7 +84,9 @@ export const parse = (text: string): Either.Either<XmlElement, string> => {
  * @category reading
  */
 export const root = (document: XmlElement, name: string): XmlElement | undefined => {
-  const names = Object.keys(document)
+  // fast-xml-parser 5 keeps the white space between the XML declaration and a processing
+  // instruction as document text, although XML gives white space outside the root no meaning.
+  const names = Object.keys(document).filter((key) => !(key === "#text" && isWhitespace(document[key])))
   if (names.length !== 1 || names[0] !== name) {
     return undefined
   }

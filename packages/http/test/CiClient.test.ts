@@ -220,6 +220,82 @@ describe("CiClient", () => {
         }))
     }
 
+    // Builds a client from COS_CI_TIMEOUT alone and returns its error and the requests sent.
+    const timeoutConfigFailure = (value: string) =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(Layer.build(CiClient.layerConfig()))
+        const sent = yield* requests
+        return { error, sent }
+      }).pipe(
+        Effect.scoped,
+        Effect.provide(TestHttpClient.layer(() => TestHttpClient.respond(200))),
+        Effect.withConfigProvider(ConfigProvider.fromMap(
+          new Map([
+            ["COS_BUCKET", bucket],
+            ["COS_REGION", "ap-chengdu"],
+            ["COS_SECRET_ID", "AKIDEXAMPLE"],
+            ["COS_SECRET_KEY", secretKey],
+            ["COS_CI_TIMEOUT", value]
+          ])
+        ))
+      )
+
+    const notATime = (value: string) =>
+      `(Invalid data at COS_CI_TIMEOUT: "Expected seconds, such as 10, or a duration such as "500 millis", got "${value}"")`
+    const tooPrecise = (value: string) =>
+      "(Invalid data at COS_CI_TIMEOUT: \"Expected seconds with at most 3 decimal places, because the timeout " +
+      `is read to the millisecond, got "${value}"")`
+
+    // cos-ci rejects the same texts, with the same rules: no spaces around the value, at most 3
+    // decimal places and at least 1 millisecond.
+    for (
+      const [value, expected] of [
+        [" 10", notATime(" 10")],
+        ["10 ", notATime("10 ")],
+        [" 10 seconds", notATime(" 10 seconds")],
+        ["0.0001", tooPrecise("0.0001")],
+        ["1.0001", tooPrecise("1.0001")]
+      ] as const
+    ) {
+      it.effect(`rejects COS_CI_TIMEOUT ${JSON.stringify(value)}`, () =>
+        Effect.gen(function*() {
+          const { error, sent } = yield* timeoutConfigFailure(value)
+          expect(String(error)).toBe(expected)
+          expect(sent).toHaveLength(0)
+        }))
+    }
+
+    for (
+      const [value, shown] of [
+        ["500 micros", "Duration(500000ns)"],
+        ["0.5 nanos", "Duration(1ns)"],
+        ["999999 nanos", "Duration(999999ns)"]
+      ] as const
+    ) {
+      it.effect(`rejects COS_CI_TIMEOUT ${JSON.stringify(value)} as under 1 millisecond`, () =>
+        Effect.gen(function*() {
+          const { error, sent } = yield* timeoutConfigFailure(value)
+          expect(error).toStrictEqual(
+            new CiInvalidInput({ field: "timeout", value: shown, reason: "must be at least 1 millisecond" })
+          )
+          expect(sent).toHaveLength(0)
+        }))
+    }
+
+    for (
+      const [value, description] of [
+        ["0.001", "no complete response within 1ms"],
+        ["1000000 nanos", "no complete response within 1ms"]
+      ] as const
+    ) {
+      it.effect(`reads COS_CI_TIMEOUT ${JSON.stringify(value)} as 1 millisecond`, () =>
+        Effect.gen(function*() {
+          const error = yield* timeoutFrom(value)
+          expect(error).toBeInstanceOf(CiTransportError)
+          expect(error).toMatchObject({ reason: "Timeout", description })
+        }))
+    }
+
     it.effect("names COS_CI_TIMEOUT when it is not a time", () =>
       Effect.gen(function*() {
         const error = yield* Effect.flip(timeoutFrom("soon"))
@@ -600,7 +676,17 @@ describe("CiClient", () => {
         ["in 1970", "Thu, 01 Jan 1970 00:00:00 GMT"],
         ["in the year 275760", "Sat, 13 Sep 275760 00:00:00 GMT"],
         ["just before 2000", "Fri, 31 Dec 1999 23:59:59 GMT"],
-        ["just after 2199", "Wed, 01 Jan 2200 00:00:00 GMT"]
+        ["just after 2199", "Wed, 01 Jan 2200 00:00:00 GMT"],
+        // Date.parse reads the next three as 2001-01-01, 2001-12-01 and a time in the local time zone.
+        ["of \"1\"", "1"],
+        ["of \"12\"", "12"],
+        ["without a zone", "Tue, 14 Nov 2023 23:13:21"],
+        ["with a numeric zone", "Tue, 14 Nov 2023 23:13:21 +0000"],
+        ["in the RFC 850 form", "Tuesday, 14-Nov-23 23:13:21 GMT"],
+        ["in the asctime form", "Tue Nov 14 23:13:21 2023"],
+        ["in ISO 8601", "2023-11-14T23:13:21Z"],
+        ["with a day the month does not have", "Fri, 31 Feb 2023 23:13:21 GMT"],
+        ["with hour 24", "Tue, 14 Nov 2023 24:13:21 GMT"]
       ]
     ) {
       it.effect(`ignores a server Date ${name}`, () =>
@@ -636,7 +722,10 @@ describe("CiClient", () => {
     for (
       const [date, start] of [
         ["Sat, 01 Jan 2000 00:00:00 GMT", 946684799],
-        ["Tue, 31 Dec 2199 23:59:59 GMT", 7258118398]
+        ["Tue, 31 Dec 2199 23:59:59 GMT", 7258118398],
+        ["Thu, 29 Feb 2024 00:00:00 GMT", 1709164799],
+        // A leap second reads as the first second of the next minute.
+        ["Sat, 31 Dec 2016 23:59:60 GMT", 1483228799]
       ] as const
     ) {
       it.effect(`corrects the clock to ${date}`, () =>
@@ -779,6 +868,60 @@ describe("CiClient", () => {
       }).pipe(
         Effect.provide(stubLayer(() => TestHttpClient.respond(200, { headers: { "x-ci-request-id": "REQ-A, REQ-B" } })))
       ))
+
+    // The Error document of a false 200 is found after anything XML allows before the root element.
+    for (
+      const [name, prolog] of [
+        ["alone", ""],
+        ["after a byte order mark", "\uFEFF"],
+        ["after a line feed", "\n"],
+        ["after a comment", "<!-- x -->"],
+        ["after a processing instruction", "<?note x?>"],
+        [
+          "after a declaration, comments and a processing instruction",
+          "<?xml version=\"1.0\"?>\n<!-- a --><?note?>\n<!--b-->\n"
+        ]
+      ]
+    ) {
+      it.effect(`fails a 200 carrying an Error document ${name} and retries it`, () =>
+        Effect.gen(function*() {
+          const { attempts, error } = yield* sendFailure(stubLayer(() =>
+            TestHttpClient.respond(200, {
+              body:
+                `${prolog}<Error><Code>InternalError</Code><Message>m</Message><RequestId>REQ-F200</RequestId></Error>`
+            })
+          ))
+
+          expect(error).toStrictEqual(
+            new CiServiceError({
+              status: 200,
+              code: "InternalError",
+              message: "m",
+              requestId: "REQ-F200",
+              traceId: undefined,
+              resource: undefined
+            })
+          )
+          expect(attempts).toBe(4)
+        }))
+    }
+
+    for (
+      const [name, body] of [
+        ["an Error element inside a comment", "<!-- <Error><Code>InternalError</Code></Error> -->"],
+        ["an Error element inside a processing instruction", "<?note <Error><Code>InternalError</Code></Error>?>"],
+        ["an Error element after other text", "ok <Error><Code>InternalError</Code></Error>"]
+      ]
+    ) {
+      it.effect(`returns a 200 with ${name}`, () =>
+        Effect.gen(function*() {
+          const response = yield* send()
+          const sent = yield* requests
+
+          expect(response.body).toBe(body)
+          expect(sent).toHaveLength(1)
+        }).pipe(Effect.provide(stubLayer(() => TestHttpClient.respond(200, { body })))))
+    }
 
     it.effect("does not read a document type declaration", () =>
       Effect.gen(function*() {

@@ -175,6 +175,21 @@ describe("invalid options", () => {
       invalidInput("timeout", "thirty seconds", notDuration)
     ],
     [
+      "a timeout of 5 nanoseconds",
+      optionsWith({ timeout: 5n }),
+      invalidInput("timeout", "5", "must be at least 1 millisecond")
+    ],
+    [
+      "a timeout of half a millisecond",
+      optionsWith({ timeout: 0.5 }),
+      invalidInput("timeout", "0.5", "must be at least 1 millisecond")
+    ],
+    [
+      "a timeout in microseconds",
+      optionsWith({ timeout: "500 micros" }),
+      invalidInput("timeout", "500 micros", "must be at least 1 millisecond")
+    ],
+    [
       "a timeout longer than a timer can wait",
       optionsWith({ timeout: Duration.millis(2 ** 31) }),
       invalidInput(
@@ -207,6 +222,29 @@ describe("invalid options", () => {
       invalidInput("transformClient", "an object", "must be a function, not an object")
     ],
     [
+      "a transformClient that returns null",
+      optionsWith({ transformClient: () => null }),
+      invalidInput("transformClient", "null", "must return an HttpClient, such as the client it was given, not null")
+    ],
+    [
+      "a transformClient that returns nothing",
+      optionsWith({ transformClient: () => {} }),
+      invalidInput(
+        "transformClient",
+        "undefined",
+        "must return an HttpClient, such as the client it was given, not undefined"
+      )
+    ],
+    [
+      "a transformClient that returns another object",
+      optionsWith({ transformClient: (client: object) => ({ ...client }) }),
+      invalidInput(
+        "transformClient",
+        "an object",
+        "must return an HttpClient, such as the client it was given, not an object"
+      )
+    ],
+    [
       "no options at all",
       undefined as unknown as CiClient.CiClientOptions,
       invalidInput("options", "undefined", "must be an object with bucket, region and credentials, not undefined")
@@ -223,6 +261,85 @@ describe("invalid options", () => {
         expectNoSecret(error)
       }))
   }
+})
+
+describe("invalid endpoints", () => {
+  const userInfo = "must not contain user information"
+  const portRange = "must have a port from 1 to 65535"
+  const cases: ReadonlyArray<readonly [string, string, CiInvalidInput]> = [
+    [
+      "a user name and password",
+      `http://user:${token}@127.0.0.1:18080`,
+      invalidInput("endpoint", "http://<redacted>@127.0.0.1:18080", userInfo)
+    ],
+    [
+      "a user name alone",
+      `http://${token}@127.0.0.1:18080`,
+      invalidInput("endpoint", "http://<redacted>@127.0.0.1:18080", userInfo)
+    ],
+    [
+      "a password that contains @",
+      `http://user:${token}@x@127.0.0.1:18080`,
+      invalidInput("endpoint", "http://<redacted>@127.0.0.1:18080", userInfo)
+    ],
+    [
+      "user information split by a tab",
+      `ht\ttp://user:${token}@127.0.0.1:18080`,
+      invalidInput("endpoint", "http://<redacted>@127.0.0.1:18080", userInfo)
+    ],
+    [
+      "user information and another scheme",
+      `ftp://user:${token}@127.0.0.1`,
+      invalidInput("endpoint", "ftp://<redacted>@127.0.0.1", "must use http or https")
+    ],
+    [
+      "user information and a port out of range",
+      `http://user:${token}@127.0.0.1:99999`,
+      invalidInput("endpoint", "http://<redacted>@127.0.0.1:99999", portRange)
+    ],
+    ["a port above 65535", "http://127.0.0.1:99999", invalidInput("endpoint", "http://127.0.0.1:99999", portRange)],
+    ["port 65536", "https://127.0.0.1:65536", invalidInput("endpoint", "https://127.0.0.1:65536", portRange)],
+    [
+      "an IPv6 host with a port out of range",
+      "http://[::1]:70000",
+      invalidInput("endpoint", "http://[::1]:70000", portRange)
+    ],
+    ["port 0", "http://127.0.0.1:0", invalidInput("endpoint", "http://127.0.0.1:0", portRange)],
+    [
+      "a port with a letter",
+      "http://127.0.0.1:8080x",
+      invalidInput("endpoint", "http://127.0.0.1:8080x", "must be an absolute URL such as \"http://127.0.0.1:8080\"")
+    ],
+    [
+      "a bad host and a port out of range",
+      "http://127.0.0.1 x:99999",
+      invalidInput("endpoint", "http://127.0.0.1 x:99999", "must be an absolute URL such as \"http://127.0.0.1:8080\"")
+    ]
+  ]
+
+  for (const [name, endpoint, expected] of cases) {
+    it.effect(`rejects ${name}`, () =>
+      Effect.gen(function*() {
+        const { error, sent } = yield* layerFailure(optionsWith({ endpoint }))
+
+        expect(error).toStrictEqual(expected)
+        expect(sent).toHaveLength(0)
+        expectNoSecret(error)
+      }))
+  }
+
+  it.effect("accepts port 65535", () =>
+    Effect.gen(function*() {
+      const client = yield* CiClient.CiClient
+      expect(client.endpoint).toBe("http://127.0.0.1:65535")
+    }).pipe(
+      Effect.provide(
+        TestHttpClient.layerCiClient(
+          () => TestHttpClient.respond(200),
+          optionsWith({ endpoint: "http://127.0.0.1:65535" })
+        )
+      )
+    ))
 })
 
 describe("invalid credentials from a provider", () => {

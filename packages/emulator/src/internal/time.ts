@@ -46,8 +46,11 @@ export const parseCiTime = (text: string): number | undefined => {
     return undefined
   }
 
-  const local = new Date(Date.UTC(year, month - 1, day, hour, minute, second))
-  // Date.UTC rolls February 30 over into March, so compare the fields back.
+  // setUTCFullYear, unlike Date.UTC, reads the years 0 to 99 as they are.
+  const local = new Date(0)
+  local.setUTCFullYear(year, month - 1, day)
+  local.setUTCHours(hour, minute, second, 0)
+  // setUTCFullYear rolls February 30 over into March, so compare the fields back.
   if (local.getUTCFullYear() !== year || local.getUTCMonth() !== month - 1 || local.getUTCDate() !== day) {
     return undefined
   }

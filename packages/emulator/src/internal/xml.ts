@@ -3,12 +3,15 @@ import { XMLParser, XMLValidator } from "fast-xml-parser"
 import type * as Emulator from "../Emulator.js"
 import { formatCiTime } from "./time.js"
 
+// A carriage return is written as a reference, because a parser turns a literal one into a line
+// feed when it normalizes line ends.
 const entities: Readonly<Record<string, string>> = {
   "&": "&amp;",
   "<": "&lt;",
   ">": "&gt;",
   "\"": "&quot;",
-  "'": "&apos;"
+  "'": "&apos;",
+  "\r": "&#xD;"
 }
 
 /**
@@ -26,7 +29,7 @@ const forbiddenCharacter =
  * @internal
  */
 export const escapeText = (text: string): string =>
-  text.replace(/[&<>"']/g, (char) => entities[char]!).replace(new RegExp(forbiddenCharacter, "g"), "\uFFFD")
+  text.replace(/[&<>"'\r]/g, (char) => entities[char]!).replace(new RegExp(forbiddenCharacter, "g"), "\uFFFD")
 
 /** @internal */
 export const element = (name: string, content: string): string => `<${name}>${content}</${name}>`

@@ -31,7 +31,8 @@ import {
   validateRetrySchedule,
   validateTimeout,
   validateTokenHeader,
-  validateTransformClient
+  validateTransformClient,
+  validateTransformedClient
 } from "./options.js"
 import { classify, type Exchange, redactedPreview, redactSecrets, requestIdHeader } from "./response.js"
 import { securityTokenHeader, signRequest } from "./signing.js"
@@ -115,12 +116,36 @@ const toHttpRequest = (endpoint: URL, request: CiClient.CiRequest): HttpClientRe
 const minServerTimeMillis = Date.UTC(2000, 0, 1)
 const maxServerTimeMillis = Date.UTC(2199, 11, 31, 23, 59, 59)
 
+const monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+// The IMF-fixdate of RFC 9110, section 5.6.7, such as `Sun, 06 Nov 1994 08:49:37 GMT`. Date.parse
+// is not used, because it also reads `1` as 2001 and a date without a zone in local time.
+const imfFixdatePattern =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/
+
+/**
+ * Reads a `Date` header in the IMF-fixdate form as epoch milliseconds, in UTC. Returns `undefined`
+ * for any other form, an impossible date such as 31 Feb, and a year outside 2000 to 2199. A leap
+ * second (`:60`) reads as the first second of the next minute. The day name is not checked
+ * against the date.
+ */
 const parseServerDate = (value: string | undefined): number | undefined => {
-  if (value === undefined) {
+  const match = value === undefined ? null : imfFixdatePattern.exec(value)
+  if (match === null) {
     return undefined
   }
-  const millis = Date.parse(value)
-  return Number.isNaN(millis) || millis < minServerTimeMillis || millis > maxServerTimeMillis ? undefined : millis
+  const [, dayText, monthName, yearText, hourText, minuteText, secondText] = match
+  const [day, year, hour, minute, second] = [dayText, yearText, hourText, minuteText, secondText].map(Number)
+  const month = monthNames.indexOf(monthName)
+  if (hour > 23 || minute > 59 || second > 60) {
+    return undefined
+  }
+  // Date.UTC rolls 31 Feb over into March, so the day is compared back.
+  if (new Date(Date.UTC(year, month, day)).getUTCDate() !== day) {
+    return undefined
+  }
+  const millis = Date.UTC(year, month, day, hour, minute, second)
+  return millis < minServerTimeMillis || millis > maxServerTimeMillis ? undefined : millis
 }
 
 // The values of a signed request that an error must not quote: the session token, the Authorization
@@ -192,7 +217,9 @@ export const make = (options: CiClient.CiClientOptions) =>
     const clockOffset = yield* Ref.make(0)
 
     const baseClient = yield* HttpClient.HttpClient
-    const transformed = transformClient === undefined ? baseClient : transformClient(baseClient)
+    const transformed = transformClient === undefined ?
+      baseClient :
+      yield* validateTransformedClient(transformClient(baseClient))
 
     // Signing is the last request transform, so it runs on every attempt with a fresh key time
     // and signs the final URL.

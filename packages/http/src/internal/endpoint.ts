@@ -49,10 +49,51 @@ export const validateRegion = (value: unknown): Either.Either<string, CiInvalidI
   return Either.right(region)
 }
 
+// The scheme, the authority and the rest of an absolute URL, found in the text without parsing it.
+// Like the URL parser, the pattern skips leading controls and spaces and also ends the authority at
+// a backslash.
+const authorityPattern = /^([\u0000-\u0020]*[A-Za-z][A-Za-z0-9+.-]*:[/\\]*)([^/?#\\]*)(.*)$/s
+
+const redactedUserInfo = "<redacted>"
+
+/**
+ * Replaces the user information of an endpoint, which may hold a password, with `<redacted>`, so
+ * that an error can quote the rest. The text need not be a valid URL.
+ */
+const redactUserInfo = (endpoint: string): string => {
+  // The URL parser drops tabs and line breaks anywhere, so they cannot hide the user information.
+  const parts = authorityPattern.exec(endpoint.replace(/[\t\n\r]/g, ""))
+  if (parts === null) {
+    return endpoint
+  }
+  const [, scheme, authority, rest] = parts
+  // The user information ends at the last "@", because a password may contain "@" too.
+  const at = authority.lastIndexOf("@")
+  return at === -1 ? endpoint : `${scheme}${redactedUserInfo}${authority.slice(at)}${rest}`
+}
+
+const maxPort = 65535
+
+// Whether the URL parser rejected an endpoint for its port alone: the digits after the host are
+// above 65535, and the same text without them parses.
+const hasOutOfRangePort = (endpoint: string): boolean => {
+  const parts = authorityPattern.exec(endpoint)
+  if (parts === null) {
+    return false
+  }
+  const [, scheme, authority, rest] = parts
+  const port = /:(\d+)$/.exec(authority)
+  return port !== null && Number(port[1]) > maxPort &&
+    URL.canParse(`${scheme}${authority.slice(0, port.index)}${rest}`)
+}
+
+const portReason = `must have a port from 1 to ${maxPort}`
+
 /**
  * Returns the base URL for the bucket: the public CI host over https, or the override.
  * An override must be a bare origin (scheme, host, optional port) so that no part of the
- * request path or query can come from configuration.
+ * request path or query can come from configuration. An error quotes the override with its
+ * user information, if any, redacted.
  *
  * @internal
  */
@@ -69,21 +110,32 @@ export const resolveEndpoint = (options: {
   }
 
   const endpoint = options.endpoint
+  const redactedEndpoint = redactUserInfo(endpoint)
   let url: URL
   try {
     url = new URL(endpoint)
   } catch {
-    return invalid("endpoint", endpoint, "must be an absolute URL such as \"http://127.0.0.1:8080\"")
+    return hasOutOfRangePort(endpoint) ?
+      invalid("endpoint", redactedEndpoint, portReason) :
+      invalid("endpoint", redactedEndpoint, "must be an absolute URL such as \"http://127.0.0.1:8080\"")
   }
 
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    return invalid("endpoint", endpoint, "must use http or https")
+    return invalid("endpoint", redactedEndpoint, "must use http or https")
   }
   if (url.username !== "" || url.password !== "") {
-    return invalid("endpoint", endpoint, "must not contain user information")
+    // Should the pattern miss what the parser found, the value is rebuilt from the parsed URL.
+    const value = redactedEndpoint === endpoint ?
+      `${url.protocol}//${redactedUserInfo}@${url.host}${url.pathname}${url.search}${url.hash}` :
+      redactedEndpoint
+    return invalid("endpoint", value, "must not contain user information")
+  }
+  // The URL parser accepts port 0, which no connection can reach.
+  if (url.port === "0") {
+    return invalid("endpoint", redactedEndpoint, portReason)
   }
   if (url.pathname !== "/" || url.search !== "" || url.hash !== "" || /[?#]/.test(endpoint)) {
-    return invalid("endpoint", endpoint, "must be an origin without a path, query or fragment")
+    return invalid("endpoint", redactedEndpoint, "must be an origin without a path, query or fragment")
   }
   return Either.right(new URL(url.origin))
 }

@@ -1,3 +1,4 @@
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -104,6 +105,11 @@ export const validateTimeout = (timeout: unknown): Either.Either<Duration.Durati
   if (!Duration.isFinite(duration.value) || Duration.toMillis(duration.value) <= 0) {
     return invalid("timeout", describeValue(timeout), "must be a positive, finite duration")
   }
+  // A shorter limit, such as 5n nanoseconds, runs out before a response can arrive, so requests would
+  // only time out.
+  if (Duration.toMillis(duration.value) < 1) {
+    return invalid("timeout", describeValue(timeout), "must be at least 1 millisecond")
+  }
   // Timers hold at most 2^31 - 1 milliseconds; a longer wait would fire at once.
   if (Duration.toMillis(duration.value) > maxTimeoutMillis) {
     return invalid("timeout", describeValue(timeout), "must be at most 2147483647 milliseconds (about 24.8 days)")
@@ -144,3 +150,18 @@ export const validateTransformClient = <F>(transform: F | undefined): Either.Eit
   transform === undefined || Predicate.isFunction(transform) ?
     Either.right(transform) :
     invalid("transformClient", describeValue(transform), `must be a function, not ${typeName(transform)}`)
+
+/**
+ * Checks what `transformClient` returned. A JavaScript caller's function can return anything, and
+ * building the client on a value that is not an `HttpClient` would throw a TypeError.
+ *
+ * @internal
+ */
+export const validateTransformedClient = (client: unknown): Either.Either<HttpClient.HttpClient, CiInvalidInput> =>
+  Predicate.hasProperty(client, HttpClient.TypeId) ?
+    Either.right(client as HttpClient.HttpClient) :
+    invalid(
+      "transformClient",
+      describeValue(client),
+      `must return an HttpClient, such as the client it was given, not ${typeName(client)}`
+    )

@@ -112,8 +112,12 @@ export const parseServiceError = (exchange: Exchange): CiServiceError | undefine
   })
 }
 
-// A cheap test that keeps the XML parser away from ordinary success bodies.
-const mayBeErrorDocument = (body: string): boolean => /^\s*(?:<\?xml[^>]*\?>\s*)?<Error[\s>]/.test(body)
+// A cheap test that keeps the XML parser away from ordinary success bodies. An `<Error>` root may
+// follow a byte order mark, white space, the XML declaration, other processing instructions and
+// comments, in any number. Each comment or instruction ends at its first `-->` or `?>`, so the
+// pattern cannot backtrack into it and runs in time linear in the body.
+const errorDocumentStart = /^[\s\uFEFF]*(?:(?:<\?(?:(?!\?>)[\s\S])*\?>|<!--(?:(?!-->)[\s\S])*-->)\s*)*<Error[\s>]/
+const mayBeErrorDocument = (body: string): boolean => errorDocumentStart.test(body)
 
 /**
  * Turns a complete response into the body a caller can use, or into the typed error it stands
