@@ -10,6 +10,7 @@ import { maxTimerMillis, parseSeconds, parseTimeout } from "../src/internal/conn
 import type { CreateFlags } from "../src/internal/createRequest.js"
 import { requestFromFlags, requestFromJson } from "../src/internal/createRequest.js"
 import { displayText, jobDetailLines, jobJson, renderTable } from "../src/internal/format.js"
+import { jsonText } from "../src/internal/output.js"
 import { renderProgressBar } from "../src/internal/progress.js"
 import { BatchJobFailed, errorJson, finalStateExitCode, report } from "../src/internal/report.js"
 import { parseTimeOption } from "../src/internal/time.js"
@@ -543,4 +544,16 @@ describe("requestFromJson", () => {
       expect(invalidField(requestFromJson(text, "request.json"))).toContain(expected)
     })
   }
+})
+
+describe("jsonText", () => {
+  it("escapes DEL and C1 controls and stays valid JSON", () => {
+    const value = { id: "bad\u009b31mid", name: "x\u007fy", plain: "转码 \u00a0ok" }
+    const text = jsonText(value)
+
+    expect(text).toBe(
+      "{\n  \"id\": \"bad\\u009b31mid\",\n  \"name\": \"x\\u007fy\",\n  \"plain\": \"转码 \u00a0ok\"\n}"
+    )
+    expect(JSON.parse(text)).toStrictEqual(value)
+  })
 })

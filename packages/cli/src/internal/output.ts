@@ -89,11 +89,23 @@ export const printLines = (lines: ReadonlyArray<string>): Effect.Effect<void> =>
 export const printErrorLines = (lines: ReadonlyArray<string>): Effect.Effect<void> =>
   lines.length === 0 ? Effect.void : printErrorLine(lines.join("\n"))
 
+/**
+ * Formats JSON with two-space indents. JSON.stringify escapes only U+0000 to U+001F, so DEL and the
+ * C1 controls, which some terminals obey, are escaped here too. The text stays valid JSON.
+ *
+ * @internal
+ */
+export const jsonText = (value: unknown): string =>
+  JSON.stringify(value, null, 2).replace(
+    /[\u007f-\u009f]/g,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`
+  )
+
 /** Writes one JSON document, indented by two spaces, to stdout. @internal */
-export const printJson = (value: unknown): Effect.Effect<void> => printLine(JSON.stringify(value, null, 2))
+export const printJson = (value: unknown): Effect.Effect<void> => printLine(jsonText(value))
 
 /** @internal */
-export const printErrorJson = (value: unknown): Effect.Effect<void> => printErrorLine(JSON.stringify(value, null, 2))
+export const printErrorJson = (value: unknown): Effect.Effect<void> => printErrorLine(jsonText(value))
 
 /**
  * Whether stdin and stderr are terminals. The confirmation prompt needs stdin, and the progress
