@@ -317,9 +317,9 @@ export const listPages: (options?: ListOptions) => Stream.Stream<ListPage, ListE
  * given (a positive integer). An empty page that has a `nextToken` is followed, because a server
  * that filters after paging can send one in the middle of the list.
  *
- * Fails with `CiDecodeError` where paging would otherwise never end: when a page returns a
- * `NextToken` already sent in this run, after 100 empty pages in a row, and after 3 pages in a row
- * whose jobs had all been listed already.
+ * Fails with `CiDecodeError` where paging would otherwise never end. That is when a page returns a
+ * `NextToken` already sent in this run, or after 100 empty pages in a row. It is also after 3 pages
+ * in a row whose jobs had all been listed already.
  *
  * @example
  * ```ts

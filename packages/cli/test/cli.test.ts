@@ -351,7 +351,7 @@ describe("cos-ci", () => {
   it.live("finishes its work when the reader closes stdout", () =>
     Effect.gen(function*() {
       const emulator = yield* Emulator.make()
-      // About 330 KB of JSON, far more than a pipe holds at once.
+      // About 330 KB of JSON, far more than a 64 KiB pipe buffer takes at once.
       for (let index = 0; index < 600; index++) {
         yield* emulator.seedJob({ state: "Running" })
       }

@@ -54,7 +54,7 @@ export interface CiClientOptions {
   readonly endpoint?: string | undefined
   /**
    * Limit for one attempt, from connecting to the last byte of the body: from 1 millisecond to
-   * 2147483647 milliseconds (about 24.8 days). Defaults to 30 seconds.
+   * 2147483647 milliseconds (about 24.9 days). Defaults to 30 seconds.
    */
   readonly timeout?: Duration.DurationInput | undefined
   /**

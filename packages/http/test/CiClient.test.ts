@@ -182,7 +182,7 @@ describe("CiClient", () => {
         expect(client.endpoint).toBe("http://127.0.0.1:9000")
       }))
 
-    // The timeout shows in the error of a request that never gets an answer.
+    // The timeout shows in the error of a request that never gets a response.
     const timeoutFrom = (value: string) =>
       Effect.gen(function*() {
         const fiber = yield* Effect.fork(Effect.flip(send()))

@@ -195,7 +195,7 @@ describe("invalid options", () => {
       invalidInput(
         "timeout",
         "Duration(24d 20h 31m 23s 648ms)",
-        "must be at most 2147483647 milliseconds (about 24.8 days)"
+        "must be at most 2147483647 milliseconds (about 24.9 days)"
       )
     ],
     [

@@ -107,7 +107,7 @@ describe.concurrent("secrets in rejected input and credentials", () => {
 })
 
 describe.concurrent("secrets echoed in a success body that cannot be read", () => {
-  // A debugging gateway or misconfigured proxy that answers 200 with the request it received.
+  // A debugging gateway or misconfigured proxy that responds with 200 and the request it received.
   const echoingServer = TestHttpClient.layer((request) =>
     TestHttpClient.respond(200, {
       body: `You sent: ${JSON.stringify(request.headers)} and again ${

@@ -69,8 +69,8 @@ export interface ConnectionOptions {
 const secondsPattern = /^(\d+)(?:\.(\d+))?$/
 
 /**
- * The longest timer Node.js runs, 2^31 - 1 milliseconds (about 24.9 days). setTimeout fires a
- * longer delay at once, and Effect's clock never fires it.
+ * The maximum delay of a Node.js timer, 2^31 - 1 milliseconds (about 24.9 days). setTimeout fires
+ * a longer delay at once, and Effect's clock never fires it.
  *
  * @internal
  */

@@ -112,7 +112,7 @@ export const validateTimeout = (timeout: unknown): Either.Either<Duration.Durati
   }
   // Timers hold at most 2^31 - 1 milliseconds; a longer wait would fire at once.
   if (Duration.toMillis(duration.value) > maxTimeoutMillis) {
-    return invalid("timeout", describeValue(timeout), "must be at most 2147483647 milliseconds (about 24.8 days)")
+    return invalid("timeout", describeValue(timeout), "must be at most 2147483647 milliseconds (about 24.9 days)")
   }
   return Either.right(duration.value)
 }
