@@ -193,7 +193,7 @@ export const listPages = (
       // Every token sent so far in this run. A server that hands one back again, right away or
       // after a cycle of others, would keep the stream paging forever.
       const sentTokens = new Set<string>()
-      // Every job id listed so far in this run. A server can also hand out fresh tokens for ever
+      // Every job id listed so far in this run. A server can also hand out fresh tokens forever
       // while it sends the same jobs again.
       const seenJobIds = new Set<string>()
       const start: PagingState = { token: options.nextToken, emptyPages: 0, repeatedPages: 0 }

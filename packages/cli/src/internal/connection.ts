@@ -119,7 +119,7 @@ export const parseSeconds = (
 
 /**
  * Reads the timeout, from `--timeout` or else `COS_CI_TIMEOUT`, as milliseconds. The variable
- * may also hold an Effect duration such as `10 seconds`, the form `CiClient.layerConfig` reads,
+ * may also contain an Effect duration such as `10 seconds`, the form `CiClient.layerConfig` reads,
  * so that one environment serves both the library and `cos-ci`. Both accept the same texts:
  * seconds with at most 3 decimal places, or a duration of at least 1 millisecond, neither with
  * spaces around it, and at most 2147483.647 seconds.

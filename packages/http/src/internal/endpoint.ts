@@ -57,7 +57,7 @@ const authorityPattern = /^([\u0000-\u0020]*[A-Za-z][A-Za-z0-9+.-]*:[/\\]*)([^/?
 const redactedUserInfo = "<redacted>"
 
 /**
- * Replaces the user information of an endpoint, which may hold a password, with `<redacted>`, so
+ * Replaces the user information of an endpoint, which may contain a password, with `<redacted>`, so
  * that an error can quote the rest. The text need not be a valid URL.
  */
 const redactUserInfo = (endpoint: string): string => {
